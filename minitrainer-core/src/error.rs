@@ -1,0 +1,31 @@
+//! The crate-wide error type: one variant per layer, each wrapping that layer's own error.
+//!
+//! Shape mistakes inside tensor ops are programming errors and panic (see each op's `# Panics`);
+//! everything that comes from outside the program (files, config text, data) is an `Error`.
+
+use crate::config::ConfigError;
+use crate::module::ModuleError;
+use crate::tensor::TensorError;
+
+/// Any error minitrainer returns.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- tensor ----------------------------------------------------------------------------
+    /// Building a tensor from outside data failed (e.g. a length that does not fit the shape).
+    #[error(transparent)]
+    Tensor(#[from] TensorError),
+
+    // ---- module ----------------------------------------------------------------------------
+    /// A module operation failed (state dict loading, submodule lookup, ...).
+    #[error(transparent)]
+    Module(#[from] ModuleError),
+
+    // ---- config ----------------------------------------------------------------------------
+    /// A config was invalid or could not be parsed.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

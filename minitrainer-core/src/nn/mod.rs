@@ -1,0 +1,1 @@
+//! Built-in layers. (Placeholder: filled in by the Module issue.)

@@ -1,0 +1,240 @@
+//! The n-dimensional `f32` tensor with reverse-mode automatic differentiation.
+//!
+//! A [`Tensor`] is a cheap, shared handle (an `Arc`) to a node of the autograd graph: its value
+//! (an `ndarray::ArrayD<f32>`), its gradient, and the op that produced it. Ops record themselves
+//! unless grad mode is off; `backward()` walks the recorded graph.
+
+mod error;
+mod op;
+
+pub use error::TensorError;
+
+use ndarray::ArrayD;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use op::Node;
+
+/// Identity of a tensor node, stable across clones of the handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TensorId(u64);
+
+impl TensorId {
+    fn fresh() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        TensorId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// An n-dimensional `f32` tensor that can record the ops applied to it for [`Tensor::backward`].
+///
+/// Cloning is cheap and shares the node (value and gradient), like a PyTorch tensor reference.
+#[derive(Clone)]
+pub struct Tensor {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    id: TensorId,
+    // The shape never changes after creation; keeping it outside the lock lets `shape()` borrow.
+    shape: Vec<usize>,
+    data: RwLock<ArrayD<f32>>,
+    grad: RwLock<Option<ArrayD<f32>>>,
+    requires_grad: AtomicBool,
+    // `None` for leaves (created by the user, not by an op).
+    node: Option<Node>,
+}
+
+// Lock poisoning only means another thread panicked while holding the lock; the array itself
+// is still a valid array, so recover the guard instead of propagating the panic.
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Tensor {
+    fn from_parts(data: ArrayD<f32>, requires_grad: bool, node: Option<Node>) -> Self {
+        Tensor {
+            inner: Arc::new(Inner {
+                id: TensorId::fresh(),
+                shape: data.shape().to_vec(),
+                data: RwLock::new(data),
+                grad: RwLock::new(None),
+                requires_grad: AtomicBool::new(requires_grad),
+                node,
+            }),
+        }
+    }
+
+    /// A leaf tensor holding `array` (no gradient recorded until [`Tensor::set_requires_grad`]).
+    pub fn from_array<D: ndarray::Dimension>(array: ndarray::Array<f32, D>) -> Self {
+        Self::from_parts(array.into_dyn(), false, None)
+    }
+
+    /// A leaf tensor of the given shape from row-major `data`.
+    ///
+    /// # Errors
+    /// [`TensorError::LengthMismatch`] when `data.len()` is not the product of `shape`.
+    ///
+    /// # Examples
+    /// ```
+    /// use minitrainer_core::Tensor;
+    /// let t = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3])?;
+    /// assert_eq!(t.shape(), &[2, 3]);
+    /// assert!(Tensor::from_vec(vec![1.0; 5], &[2, 3]).is_err());
+    /// # Ok::<(), minitrainer_core::Error>(())
+    /// ```
+    pub fn from_vec(data: Vec<f32>, shape: &[usize]) -> Result<Self, TensorError> {
+        let len = data.len();
+        let array = ArrayD::from_shape_vec(shape.to_vec(), data).map_err(|_| {
+            TensorError::LengthMismatch {
+                len,
+                shape: shape.to_vec(),
+            }
+        })?;
+        Ok(Self::from_array(array))
+    }
+
+    /// A tensor of zeros.
+    pub fn zeros(shape: &[usize]) -> Self {
+        Self::from_array(ArrayD::zeros(shape.to_vec()))
+    }
+
+    /// A tensor of ones.
+    pub fn ones(shape: &[usize]) -> Self {
+        Self::full(shape, 1.0)
+    }
+
+    /// A tensor filled with `value`.
+    pub fn full(shape: &[usize], value: f32) -> Self {
+        Self::from_array(ArrayD::from_elem(shape.to_vec(), value))
+    }
+
+    /// A 0-dimensional tensor holding `value`.
+    pub fn scalar(value: f32) -> Self {
+        Self::from_array(ndarray::arr0(value))
+    }
+
+    /// The node's identity (shared by clones of this handle).
+    pub fn id(&self) -> TensorId {
+        self.inner.id
+    }
+
+    /// The shape, outermost axis first.
+    pub fn shape(&self) -> &[usize] {
+        &self.inner.shape
+    }
+
+    /// Number of axes.
+    pub fn ndim(&self) -> usize {
+        self.inner.shape.len()
+    }
+
+    /// Number of elements.
+    pub fn numel(&self) -> usize {
+        self.inner.shape.iter().product()
+    }
+
+    /// Read access to the value, without copying.
+    pub fn data(&self) -> RwLockReadGuard<'_, ArrayD<f32>> {
+        read(&self.inner.data)
+    }
+
+    /// A copy of the value as an `ndarray` array.
+    pub fn to_array(&self) -> ArrayD<f32> {
+        self.data().clone()
+    }
+
+    /// A copy of the value in row-major order.
+    pub fn to_vec(&self) -> Vec<f32> {
+        self.data().iter().copied().collect()
+    }
+
+    /// The value of a one-element tensor.
+    ///
+    /// # Panics
+    /// When the tensor does not hold exactly one element.
+    pub fn item(&self) -> f32 {
+        let data = self.data();
+        assert!(
+            data.len() == 1,
+            "item: expected a tensor with one element, got shape {:?}",
+            self.shape()
+        );
+        data.iter().next().copied().unwrap_or_default()
+    }
+
+    /// Whether gradients flow to (leaves) or through (op results) this tensor.
+    pub fn requires_grad(&self) -> bool {
+        self.inner.requires_grad.load(Ordering::Relaxed)
+    }
+
+    /// Turns gradient tracking for this tensor on or off (freezing a parameter turns it off).
+    pub fn set_requires_grad(&self, requires_grad: bool) -> &Self {
+        self.inner
+            .requires_grad
+            .store(requires_grad, Ordering::Relaxed);
+        self
+    }
+
+    /// Whether this tensor was created by the user rather than by an op.
+    pub fn is_leaf(&self) -> bool {
+        self.inner.node.is_none()
+    }
+
+    /// A copy of the accumulated gradient, if `backward` has reached this tensor.
+    pub fn grad(&self) -> Option<ArrayD<f32>> {
+        read(&self.inner.grad).clone()
+    }
+
+    /// Clears the accumulated gradient.
+    pub fn zero_grad(&self) {
+        *write(&self.inner.grad) = None;
+    }
+
+    /// Mutates the value in place (optimizer steps, initialisation, loading weights).
+    ///
+    /// Not recorded by autograd. Run it between steps, not between a forward pass and its
+    /// `backward`, as with PyTorch's in-place updates under `no_grad`.
+    ///
+    /// # Panics
+    /// When `update` changes the shape.
+    pub fn update_data(&self, update: impl FnOnce(&mut ArrayD<f32>)) {
+        let mut data = write(&self.inner.data);
+        update(&mut data);
+        assert!(
+            data.shape() == self.shape(),
+            "update_data: the update changed the shape from {:?} to {:?}",
+            self.shape(),
+            data.shape()
+        );
+    }
+
+    /// Replaces the value with `value`, which must have the same shape.
+    ///
+    /// # Errors
+    /// [`TensorError::ShapeMismatch`] when the shapes differ; the value is left unchanged.
+    pub fn set_data(&self, value: ArrayD<f32>) -> Result<(), TensorError> {
+        if value.shape() != self.shape() {
+            return Err(TensorError::ShapeMismatch {
+                expected: self.shape().to_vec(),
+                actual: value.shape().to_vec(),
+            });
+        }
+        *write(&self.inner.data) = value;
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tensor")
+            .field("shape", &self.shape())
+            .field("requires_grad", &self.requires_grad())
+            .field("data", &*self.data())
+            .finish()
+    }
+}

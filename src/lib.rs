@@ -1,0 +1,8 @@
+#![doc = include_str!("../README.md")]
+
+pub use minitrainer_core::*;
+
+/// Everything a user needs: `use minitrainer::prelude::*;`.
+pub mod prelude {
+    pub use minitrainer_core::Tensor;
+}
