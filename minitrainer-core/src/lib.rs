@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod module;
 pub mod nn;
+pub mod suggest;
 pub mod tensor;
 
 pub use error::{Error, Result};

@@ -9,8 +9,25 @@ macro_rules! plain_data {
 }
 
 plain_data!(
-    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64, bool, char, String,
-    &'static str, ()
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    f32,
+    f64,
+    bool,
+    char,
+    String,
+    &'static str,
+    ()
 );
 
 impl<T: PlainData> PlainData for Vec<T> {}

@@ -1,0 +1,1 @@
+//! `#[derive(Config)]` as a user sees it.

@@ -1,0 +1,1 @@
+//! `#[derive(Module)]` as a user sees it.
