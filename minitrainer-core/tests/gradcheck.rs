@@ -7,7 +7,8 @@
 
 use minitrainer_core::Tensor;
 use minitrainer_core::tensor::{no_grad, seeded_rng};
-use ndarray::{ArrayD, IxDyn, arr2};
+use ndarray::{ArrayD, Dimension, IxDyn, arr2};
+use proptest::prelude::*;
 use rand::RngExt;
 use rand::rngs::StdRng;
 
@@ -40,7 +41,7 @@ struct Input {
     transposed: bool,
 }
 
-const fn any(shape: &'static [usize]) -> Input {
+const fn plain(shape: &'static [usize]) -> Input {
     Input {
         shape,
         domain: Domain::Any,
@@ -79,10 +80,10 @@ const fn transposed(shape: &'static [usize]) -> Input {
 struct Case {
     name: &'static str,
     inputs: Vec<Input>,
-    f: fn(&[Tensor]) -> Tensor,
+    f: TensorFn,
 }
 
-fn case(name: &'static str, inputs: &[Input], f: fn(&[Tensor]) -> Tensor) -> Case {
+fn case(name: &'static str, inputs: &[Input], f: TensorFn) -> Case {
     Case {
         name,
         inputs: inputs.to_vec(),
@@ -99,16 +100,16 @@ fn labels(rows: &[usize]) -> ArrayD<usize> {
 fn cases() -> Vec<Case> {
     vec![
         // ---- arithmetic, broadcast ----
-        case("add same shape", &[any(&[3, 4]), any(&[3, 4])], |t| {
+        case("add same shape", &[plain(&[3, 4]), plain(&[3, 4])], |t| {
             t[0].add(&t[1])
         }),
-        case("add [3,1]+[1,4]", &[any(&[3, 1]), any(&[1, 4])], |t| {
+        case("add [3,1]+[1,4]", &[plain(&[3, 1]), plain(&[1, 4])], |t| {
             t[0].add(&t[1])
         }),
-        case("add [2,3,4]+[4]", &[any(&[2, 3, 4]), any(&[4])], |t| {
+        case("add [2,3,4]+[4]", &[plain(&[2, 3, 4]), plain(&[4])], |t| {
             t[0].add(&t[1])
         }),
-        case("add []+[2,3]", &[any(&[]), any(&[2, 3])], |t| {
+        case("add []+[2,3]", &[plain(&[]), plain(&[2, 3])], |t| {
             t[0].add(&t[1])
         }),
         case(
@@ -116,40 +117,40 @@ fn cases() -> Vec<Case> {
             &[transposed(&[3, 4]), transposed(&[3, 4])],
             |t| t[0].add(&t[1]),
         ),
-        case("sub [3,1]-[1,4]", &[any(&[3, 1]), any(&[1, 4])], |t| {
+        case("sub [3,1]-[1,4]", &[plain(&[3, 1]), plain(&[1, 4])], |t| {
             t[0].sub(&t[1])
         }),
-        case("sub [4]-[2,3,4]", &[any(&[4]), any(&[2, 3, 4])], |t| {
+        case("sub [4]-[2,3,4]", &[plain(&[4]), plain(&[2, 3, 4])], |t| {
             t[0].sub(&t[1])
         }),
-        case("mul [2,3,4]*[4]", &[any(&[2, 3, 4]), any(&[4])], |t| {
+        case("mul [2,3,4]*[4]", &[plain(&[2, 3, 4]), plain(&[4])], |t| {
             t[0].mul(&t[1])
         }),
-        case("mul [3,1]*[1,4]", &[any(&[3, 1]), any(&[1, 4])], |t| {
+        case("mul [3,1]*[1,4]", &[plain(&[3, 1]), plain(&[1, 4])], |t| {
             t[0].mul(&t[1])
         }),
-        case("mul x*x (one input used twice)", &[any(&[2, 3])], |t| {
+        case("mul x*x (one input used twice)", &[plain(&[2, 3])], |t| {
             t[0].mul(&t[0])
         }),
         case(
             "mul transposed*[4,1]",
-            &[transposed(&[4, 3]), any(&[4, 1])],
+            &[transposed(&[4, 3]), plain(&[4, 1])],
             |t| t[0].mul(&t[1]),
         ),
-        case("div [3,1]/[1,4]", &[any(&[3, 1]), pos(&[1, 4])], |t| {
+        case("div [3,1]/[1,4]", &[plain(&[3, 1]), pos(&[1, 4])], |t| {
             t[0].div(&t[1])
         }),
-        case("div [2,3]/[]", &[any(&[2, 3]), pos(&[])], |t| {
+        case("div [2,3]/[]", &[plain(&[2, 3]), pos(&[])], |t| {
             t[0].div(&t[1])
         }),
-        case("neg", &[any(&[2, 3])], |t| t[0].neg()),
-        case("add_scalar", &[any(&[2, 3])], |t| t[0].add_scalar(1.5)),
-        case("sub_scalar", &[any(&[2, 3])], |t| t[0].sub_scalar(1.5)),
-        case("mul_scalar", &[any(&[2, 3])], |t| t[0].mul_scalar(-2.5)),
-        case("div_scalar", &[any(&[2, 3])], |t| t[0].div_scalar(4.0)),
+        case("neg", &[plain(&[2, 3])], |t| t[0].neg()),
+        case("add_scalar", &[plain(&[2, 3])], |t| t[0].add_scalar(1.5)),
+        case("sub_scalar", &[plain(&[2, 3])], |t| t[0].sub_scalar(1.5)),
+        case("mul_scalar", &[plain(&[2, 3])], |t| t[0].mul_scalar(-2.5)),
+        case("div_scalar", &[plain(&[2, 3])], |t| t[0].div_scalar(4.0)),
         case("powf 2.5", &[pos(&[2, 3])], |t| t[0].powf(2.5)),
         case("powf -1", &[pos(&[2, 3])], |t| t[0].powf(-1.0)),
-        case("exp", &[any(&[2, 3])], |t| t[0].exp()),
+        case("exp", &[plain(&[2, 3])], |t| t[0].exp()),
         case("log", &[pos(&[2, 3])], |t| t[0].log()),
         case("sqrt", &[pos(&[2, 3])], |t| t[0].sqrt()),
         case("abs", &[away(&[2, 3], &[0.0])], |t| t[0].abs()),
@@ -159,16 +160,18 @@ fn cases() -> Vec<Case> {
         // ---- operators ----
         case(
             "operators a*b + c",
-            &[any(&[2, 3]), any(&[3]), any(&[2, 1])],
+            &[plain(&[2, 3]), plain(&[3]), plain(&[2, 1])],
             |t| &t[0] * &t[1] + &t[2],
         ),
-        case("operators 2 - x", &[any(&[2, 3])], |t| 2.0 - &t[0]),
+        case("operators 2 - x", &[plain(&[2, 3])], |t| 2.0 - &t[0]),
         case("operators 1 / x", &[pos(&[2, 3])], |t| 1.0 / &t[0]),
-        case("operators -x * 3", &[any(&[2, 3])], |t| -&t[0] * 3.0),
+        case("operators -x * 3", &[plain(&[2, 3])], |t| -&t[0] * 3.0),
         // ---- matmul ----
-        case("matmul [3,4]@[4,5]", &[any(&[3, 4]), any(&[4, 5])], |t| {
-            t[0].matmul(&t[1])
-        }),
+        case(
+            "matmul [3,4]@[4,5]",
+            &[plain(&[3, 4]), plain(&[4, 5])],
+            |t| t[0].matmul(&t[1]),
+        ),
         case(
             "matmul transposed leaves",
             &[transposed(&[3, 4]), transposed(&[4, 2])],
@@ -176,65 +179,69 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "matmul [4,3]ᵀ@[4,2]",
-            &[any(&[4, 3]), any(&[4, 2])],
+            &[plain(&[4, 3]), plain(&[4, 2])],
             |t| t[0].transpose(0, 1).matmul(&t[1]),
         ),
         case(
             "matmul [2,3,4]@[4,5]",
-            &[any(&[2, 3, 4]), any(&[4, 5])],
+            &[plain(&[2, 3, 4]), plain(&[4, 5])],
             |t| t[0].matmul(&t[1]),
         ),
         case(
             "matmul [2,1,3,4]@[3,4,2]",
-            &[any(&[2, 1, 3, 4]), any(&[3, 4, 2])],
+            &[plain(&[2, 1, 3, 4]), plain(&[3, 4, 2])],
             |t| t[0].matmul(&t[1]),
         ),
         case(
             "matmul [3,4]@[2,4,2]",
-            &[any(&[3, 4]), any(&[2, 4, 2])],
+            &[plain(&[3, 4]), plain(&[2, 4, 2])],
             |t| t[0].matmul(&t[1]),
         ),
         // ---- shape ----
-        case("transpose", &[any(&[2, 3, 4])], |t| t[0].transpose(0, 2)),
-        case("permute", &[any(&[2, 3, 4])], |t| t[0].permute(&[2, 0, 1])),
-        case("reshape", &[any(&[2, 3, 4])], |t| t[0].reshape(&[6, 4])),
-        case("reshape of a transpose", &[any(&[2, 3, 4])], |t| {
+        case("transpose", &[plain(&[2, 3, 4])], |t| t[0].transpose(0, 2)),
+        case("permute", &[plain(&[2, 3, 4])], |t| {
+            t[0].permute(&[2, 0, 1])
+        }),
+        case("reshape", &[plain(&[2, 3, 4])], |t| t[0].reshape(&[6, 4])),
+        case("reshape of a transpose", &[plain(&[2, 3, 4])], |t| {
             t[0].transpose(1, 2).reshape(&[2, 12])
         }),
         case("reshape of transposed leaf", &[transposed(&[3, 4])], |t| {
             t[0].reshape(&[12])
         }),
-        case("cat axis 1", &[any(&[2, 3]), any(&[2, 5])], |t| {
+        case("cat axis 1", &[plain(&[2, 3]), plain(&[2, 5])], |t| {
             Tensor::cat(&[&t[0], &t[1]], 1)
         }),
         case(
             "cat axis 0, three",
-            &[any(&[1, 3]), transposed(&[2, 3]), any(&[3, 3])],
+            &[plain(&[1, 3]), transposed(&[2, 3]), plain(&[3, 3])],
             |t| Tensor::cat(&[&t[0], &t[1], &t[2]], 0),
         ),
-        case("narrow", &[any(&[4, 5])], |t| t[0].narrow(1, 1, 3)),
+        case("narrow", &[plain(&[4, 5])], |t| t[0].narrow(1, 1, 3)),
         // ---- indexing ----
-        case("index_select with repeats", &[any(&[5, 3])], |t| {
+        case("index_select with repeats", &[plain(&[5, 3])], |t| {
             t[0].index_select(0, &[4, 0, 4, 2])
         }),
-        case("index_select axis 1", &[any(&[2, 4])], |t| {
+        case("index_select axis 1", &[plain(&[2, 4])], |t| {
             t[0].index_select(1, &[3, 1])
         }),
-        case("gather axis 1", &[any(&[3, 4])], |t| {
+        case("gather axis 1", &[plain(&[3, 4])], |t| {
             t[0].gather(1, &labels(&[1, 3, 0]))
         }),
-        case("gather axis 0", &[any(&[3, 2])], |t| {
+        case("gather axis 0", &[plain(&[3, 2])], |t| {
             t[0].gather(0, &arr2(&[[2, 0], [2, 2]]).into_dyn())
         }),
         // ---- reductions ----
-        case("sum", &[any(&[2, 3])], |t| t[0].sum()),
-        case("mean", &[any(&[2, 3])], |t| t[0].mean()),
+        case("sum", &[plain(&[2, 3])], |t| t[0].sum()),
+        case("mean", &[plain(&[2, 3])], |t| t[0].mean()),
         case("max", &[distinct(&[3, 4])], |t| t[0].max()),
-        case("sum_axis", &[any(&[2, 3, 4])], |t| t[0].sum_axis(1, false)),
-        case("sum_axis keepdim", &[any(&[2, 3, 4])], |t| {
+        case("sum_axis", &[plain(&[2, 3, 4])], |t| {
+            t[0].sum_axis(1, false)
+        }),
+        case("sum_axis keepdim", &[plain(&[2, 3, 4])], |t| {
             t[0].sum_axis(2, true)
         }),
-        case("mean_axis", &[any(&[2, 3, 4])], |t| {
+        case("mean_axis", &[plain(&[2, 3, 4])], |t| {
             t[0].mean_axis(0, false)
         }),
         case("mean_axis keepdim", &[transposed(&[3, 4])], |t| {
@@ -246,28 +253,28 @@ fn cases() -> Vec<Case> {
         case("max_axis keepdim", &[distinct(&[2, 3, 2])], |t| {
             t[0].max_axis(1, true)
         }),
-        case("var_axis", &[any(&[3, 4])], |t| t[0].var_axis(1, false)),
+        case("var_axis", &[plain(&[3, 4])], |t| t[0].var_axis(1, false)),
         // ---- activations ----
         case("relu", &[away(&[3, 4], &[0.0])], |t| t[0].relu()),
-        case("gelu", &[any(&[3, 4])], |t| t[0].gelu()),
-        case("gelu_tanh", &[any(&[3, 4])], |t| t[0].gelu_tanh()),
-        case("sigmoid", &[any(&[3, 4])], |t| t[0].sigmoid()),
-        case("tanh", &[any(&[3, 4])], |t| t[0].tanh()),
-        case("silu", &[any(&[3, 4])], |t| t[0].silu()),
-        case("softmax axis 1", &[any(&[3, 4])], |t| t[0].softmax(1)),
+        case("gelu", &[plain(&[3, 4])], |t| t[0].gelu()),
+        case("gelu_tanh", &[plain(&[3, 4])], |t| t[0].gelu_tanh()),
+        case("sigmoid", &[plain(&[3, 4])], |t| t[0].sigmoid()),
+        case("tanh", &[plain(&[3, 4])], |t| t[0].tanh()),
+        case("silu", &[plain(&[3, 4])], |t| t[0].silu()),
+        case("softmax axis 1", &[plain(&[3, 4])], |t| t[0].softmax(1)),
         case("softmax axis 0, transposed", &[transposed(&[3, 4])], |t| {
             t[0].softmax(0)
         }),
-        case("log_softmax axis 1", &[any(&[3, 4])], |t| {
+        case("log_softmax axis 1", &[plain(&[3, 4])], |t| {
             t[0].log_softmax(1)
         }),
-        case("log_softmax axis 1 of [2,3,4]", &[any(&[2, 3, 4])], |t| {
+        case("log_softmax axis 1 of [2,3,4]", &[plain(&[2, 3, 4])], |t| {
             t[0].log_softmax(1)
         }),
         // ---- composites ----
         case(
             "cross-entropy: log_softmax→gather→mean",
-            &[any(&[3, 4])],
+            &[plain(&[3, 4])],
             |t| {
                 t[0].log_softmax(1)
                     .gather(1, &labels(&[2, 0, 3]))
@@ -278,11 +285,11 @@ fn cases() -> Vec<Case> {
         case(
             "mlp: relu(x@w1+b1)@w2+b2",
             &[
-                any(&[4, 3]),
-                any(&[3, 5]),
-                any(&[5]),
-                any(&[5, 2]),
-                any(&[2]),
+                plain(&[4, 3]),
+                plain(&[3, 5]),
+                plain(&[5]),
+                plain(&[5, 2]),
+                plain(&[2]),
             ],
             |t| {
                 t[0].matmul(&t[1])
@@ -292,21 +299,23 @@ fn cases() -> Vec<Case> {
                     .add(&t[4])
             },
         ),
-        case("layer norm", &[any(&[2, 5])], |t| {
+        case("layer norm", &[plain(&[2, 5])], |t| {
             let centred = t[0].sub(&t[0].mean_axis(1, true));
             centred.div(&t[0].var_axis(1, true).add_scalar(1e-5).sqrt())
         }),
     ]
 }
 
-fn sample(rng: &mut StdRng, input: Input) -> ArrayD<f32> {
-    let shape = if input.transposed {
-        input.shape.iter().rev().copied().collect()
+/// Values for an input of `shape`; with `transposed`, stored as the transpose of a
+/// `shape`-reversed array (non-contiguous).
+fn sample(rng: &mut StdRng, shape: &[usize], domain: Domain, transposed: bool) -> ArrayD<f32> {
+    let shape: Vec<usize> = if transposed {
+        shape.iter().rev().copied().collect()
     } else {
-        input.shape.to_vec()
+        shape.to_vec()
     };
     let n: usize = shape.iter().product();
-    let values: Vec<f32> = match input.domain {
+    let values: Vec<f32> = match domain {
         Domain::Any => (0..n).map(|_| rng.random_range(-1.0..1.0)).collect(),
         Domain::Positive => (0..n).map(|_| rng.random_range(0.5..2.0)).collect(),
         Domain::AwayFrom(kinks) => (0..n)
@@ -328,7 +337,7 @@ fn sample(rng: &mut StdRng, input: Input) -> ArrayD<f32> {
         }
     };
     let array = ArrayD::from_shape_vec(IxDyn(&shape), values).expect("shape and value count agree");
-    if input.transposed {
+    if transposed {
         array.reversed_axes()
     } else {
         array
@@ -400,7 +409,7 @@ fn every_op_matches_finite_differences() {
         let values = case
             .inputs
             .iter()
-            .map(|&input| sample(&mut rng, input))
+            .map(|input| sample(&mut rng, input.shape, input.domain, input.transposed))
             .collect();
         if let Err(e) = check_gradients(case.f, values, &mut rng) {
             failures.push(format!("{}: {e}", case.name));
@@ -411,4 +420,76 @@ fn every_op_matches_finite_differences() {
         "gradient mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+// ---- property tests: broadcasting ops over random shapes ---------------------------------
+
+/// A base shape and two operand shapes that broadcast to it: each operand drops some leading
+/// axes and squeezes some of the rest to 1.
+fn broadcast_pair() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, Vec<usize>)> {
+    proptest::collection::vec(1usize..=4, 0..=3).prop_flat_map(|base| {
+        let n = base.len();
+        let operand = (0..=n, proptest::collection::vec(any::<bool>(), n)).prop_map({
+            let base = base.clone();
+            move |(drop, ones)| {
+                (drop..n)
+                    .map(|i| if ones[i] { 1 } else { base[i] })
+                    .collect::<Vec<usize>>()
+            }
+        });
+        (Just(base), operand.clone(), operand)
+    })
+}
+
+/// The element of an operand of shape `shape` that broadcasting pairs with output `index`.
+fn broadcast_index(index: &[usize], shape: &[usize]) -> Vec<usize> {
+    let skipped = index.len() - shape.len();
+    shape
+        .iter()
+        .zip(&index[skipped..])
+        .map(|(&size, &i)| if size == 1 { 0 } else { i })
+        .collect()
+}
+
+/// A tensor op under test.
+type TensorFn = fn(&[Tensor]) -> Tensor;
+/// The same op on one pair of f32 values.
+type ScalarFn = fn(f32, f32) -> f32;
+
+const BINARY_OPS: [(&str, TensorFn, ScalarFn); 4] = [
+    ("add", |t| t[0].add(&t[1]), |x, y| x + y),
+    ("sub", |t| t[0].sub(&t[1]), |x, y| x - y),
+    ("mul", |t| t[0].mul(&t[1]), |x, y| x * y),
+    ("div", |t| t[0].div(&t[1]), |x, y| x / y),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn broadcasting_ops_match_a_naive_reference_and_finite_differences(
+        (_base, shape_a, shape_b) in broadcast_pair(),
+        seed in any::<u64>(),
+    ) {
+        let mut rng = seeded_rng(seed);
+        let a = sample(&mut rng, &shape_a, Domain::Any, false);
+        // Divisors stay away from 0 so that the finite differences are meaningful.
+        let b = sample(&mut rng, &shape_b, Domain::Positive, false);
+        let out_shape = Tensor::zeros(&shape_a).add(&Tensor::zeros(&shape_b)).shape().to_vec();
+        for (name, f, reference) in BINARY_OPS {
+            let out = f(&[Tensor::from_array(a.clone()), Tensor::from_array(b.clone())]);
+            prop_assert_eq!(out.shape(), &out_shape[..], "{} shape", name);
+            let out = out.to_array();
+            for (index, &value) in out.indexed_iter() {
+                let index = index.slice().to_vec();
+                let expected = reference(
+                    a[IxDyn(&broadcast_index(&index, &shape_a))],
+                    b[IxDyn(&broadcast_index(&index, &shape_b))],
+                );
+                prop_assert_eq!(value, expected, "{} at {:?}", name, index);
+            }
+            let checked = check_gradients(f, vec![a.clone(), b.clone()], &mut rng);
+            prop_assert!(checked.is_ok(), "{} {:?} {:?}: {:?}", name, shape_a, shape_b, checked);
+        }
+    }
 }

@@ -91,7 +91,10 @@ impl Tensor {
                 for mut lane in out.lanes_mut(Axis(axis)) {
                     let max = lane.fold(f32::NEG_INFINITY, |m, &x| m.max(x));
                     let log_sum = lane.fold(0.0, |s, &x| s + (x - max).exp()).ln();
-                    lane -= max + log_sum;
+                    // Subtract separately: `max + log_sum` would round away the digits of
+                    // `log_sum` when `max` is large.
+                    lane -= max;
+                    lane -= log_sum;
                 }
                 out
             },
