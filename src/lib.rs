@@ -1,8 +1,14 @@
 #![doc = include_str!("../README.md")]
 
 pub use minitrainer_core::*;
+pub use minitrainer_macros::Module;
 
 /// Everything a user needs: `use minitrainer::prelude::*;`.
 pub mod prelude {
     pub use minitrainer_core::Tensor;
+    pub use minitrainer_core::module::{
+        Buffer, Forward, Hooked, Layer, Module, Param, PlainData, StateDict,
+    };
+    pub use minitrainer_core::nn::*;
+    pub use minitrainer_macros::Module;
 }

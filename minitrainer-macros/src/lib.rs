@@ -2,9 +2,18 @@
 //! Use them through the `minitrainer` crate, which re-exports them.
 
 // Shared by every macro.
-#[allow(dead_code)] // used as the derives land
 mod ctxt;
-#[allow(dead_code)]
 mod paths;
-#[allow(dead_code)]
 mod suggest;
+
+mod module;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Derives `Module` (DOCS)
+#[proc_macro_derive(Module, attributes(module))]
+pub fn derive_module(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    module::expand(&input).unwrap_or_else(|err| module::fallback(&input, err)).into()
+}
