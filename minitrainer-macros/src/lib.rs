@@ -15,5 +15,7 @@ use syn::{DeriveInput, parse_macro_input};
 #[proc_macro_derive(Module, attributes(module))]
 pub fn derive_module(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    module::expand(&input).unwrap_or_else(|err| module::fallback(&input, err)).into()
+    module::expand(&input)
+        .unwrap_or_else(|err| module::fallback(&input, err))
+        .into()
 }

@@ -104,11 +104,9 @@ pub(super) fn get_submodule<'a>(
             Some((_, child)) => current = *child,
             None => {
                 let available: Vec<String> = children.into_iter().map(|(n, _)| n).collect();
-                let suggestion = crate::suggest::did_you_mean(
-                    segment,
-                    available.iter().map(String::as_str),
-                )
-                .map(str::to_owned);
+                let suggestion =
+                    crate::suggest::did_you_mean(segment, available.iter().map(String::as_str))
+                        .map(str::to_owned);
                 return Err(ModuleError::NoSubmodule {
                     path: path.to_owned(),
                     missing: segment.to_owned(),

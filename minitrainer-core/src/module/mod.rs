@@ -109,7 +109,10 @@ pub trait Module: Any + AsDynModule {
     /// Every parameter, in field order (handles share the values, so optimizers update the
     /// model through them).
     fn parameters(&self) -> Vec<Param> {
-        self.named_parameters().into_iter().map(|(_, p)| p).collect()
+        self.named_parameters()
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect()
     }
 
     /// The parameters that are not frozen: what an optimizer should update.

@@ -139,7 +139,12 @@ impl fmt::Display for LoadReport {
         let mismatched: Vec<String> = self
             .mismatched
             .iter()
-            .map(|m| format!("{}: model {:?} vs state dict {:?}", m.key, m.expected, m.actual))
+            .map(|m| {
+                format!(
+                    "{}: model {:?} vs state dict {:?}",
+                    m.key, m.expected, m.actual
+                )
+            })
             .collect();
         write!(
             f,

@@ -28,7 +28,11 @@ pub(super) fn repr(module: &dyn Module) -> String {
     if extra_lines.len() == 1 && child_lines.is_empty() {
         out.push_str(extra_lines[0]);
     } else if !extra_lines.is_empty() || !child_lines.is_empty() {
-        for line in extra_lines.iter().copied().chain(child_lines.iter().map(String::as_str)) {
+        for line in extra_lines
+            .iter()
+            .copied()
+            .chain(child_lines.iter().map(String::as_str))
+        {
             out.push_str("\n  ");
             out.push_str(line);
         }

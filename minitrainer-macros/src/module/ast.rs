@@ -53,7 +53,9 @@ impl<'a> Container<'a> {
         let ContainerAttrs { crate_path } = attr::container(cx, &input.attrs);
         let data = match &input.data {
             syn::Data::Struct(data) => Data::Struct(fields(cx, &data.fields)),
-            syn::Data::Enum(data) => Data::Enum(data.variants.iter().map(|v| variant(cx, v)).collect()),
+            syn::Data::Enum(data) => {
+                Data::Enum(data.variants.iter().map(|v| variant(cx, v)).collect())
+            }
             syn::Data::Union(data) => {
                 cx.error_spanned_by(
                     data.union_token,

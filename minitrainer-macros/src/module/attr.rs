@@ -125,8 +125,9 @@ pub fn field(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 out.aliases.push((meta.path.span(), name));
             } else {
                 let message = match meta.path.is_ident(CRATE) {
-                    true => "`crate` is a container attribute; put it on the struct or enum"
-                        .to_owned(),
+                    true => {
+                        "`crate` is a container attribute; put it on the struct or enum".to_owned()
+                    }
                     false => unknown_key_message("module", &key_name(&meta.path), FIELD_KEYS),
                 };
                 cx.error_spanned_by(&meta.path, message);
@@ -159,8 +160,8 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
-        meta.parse_nested_meta(|_| Ok(()))
-            .or_else(|_| Ok::<(), syn::Error>(()))?;
+        // The group is consumed whatever its content; its inner errors don't matter here.
+        let _ = meta.parse_nested_meta(|_| Ok(()));
     }
     Ok(())
 }

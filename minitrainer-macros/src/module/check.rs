@@ -52,7 +52,11 @@ fn skip_conflicts(cx: &Ctxt, field: &Field) {
 
 // Names are path segments: a dot would split them and an empty one would vanish.
 fn names_are_valid(cx: &Ctxt, field: &Field) {
-    let renamed = field.attrs.rename.get().map(|lit| (lit.value(), lit.span()));
+    let renamed = field
+        .attrs
+        .rename
+        .get()
+        .map(|lit| (lit.value(), lit.span()));
     let aliases = field.aliases.iter().map(|lit| (lit.value(), lit.span()));
     for (name, span) in renamed.into_iter().chain(aliases) {
         if name.is_empty() {

@@ -149,10 +149,7 @@ fn gen_enum(variants: &[Variant], private: &TokenStream) -> TokenStream {
     let local_training = arms(quote!(local_training(__inner)), &|_| {
         quote!(::core::option::Option::None)
     });
-    let set_local_training = arms(
-        quote!(set_local_training(__inner, __training)),
-        &nothing,
-    );
+    let set_local_training = arms(quote!(set_local_training(__inner, __training)), &nothing);
     quote! {
         fn visit<'__a>(&'__a self, __visitor: &mut dyn #private::Visitor<'__a>) {
             #visit

@@ -10,8 +10,8 @@
 mod ast;
 mod attr;
 mod check;
-mod fallback;
 mod codegen;
+mod fallback;
 mod symbol;
 
 use proc_macro2::TokenStream;

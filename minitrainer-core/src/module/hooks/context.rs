@@ -108,7 +108,11 @@ pub(crate) fn call_with_hooks<I: Clone + 'static, O: 'static>(
             f(&target.path, HookValue(&input));
         }
     }
-    if !target.hooks.iter().any(|h| matches!(h.kind, HookKind::Post(_))) {
+    if !target
+        .hooks
+        .iter()
+        .any(|h| matches!(h.kind, HookKind::Post(_)))
+    {
         return forward(input);
     }
     let output = forward(input.clone());
