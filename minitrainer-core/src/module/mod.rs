@@ -73,7 +73,7 @@ impl<T: Module> AsDynModule for T {
 ///
 /// `'static` (through [`Any`]) because modules own their parameters; this also allows
 /// downcasting a `&dyn Module` with [`AsDynModule::as_any`].
-pub trait Module: Any + AsDynModule {
+pub trait Module: Any + AsDynModule + ModuleField {
     /// Reports every field (child module, parameter, buffer) to `visitor`, in field order.
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>);
 

@@ -27,7 +27,9 @@ pub fn module(cont: &Container) -> TokenStream {
 
             #[automatically_derived]
             impl #impl_generics #private::ModuleField for #ident #ty_generics #where_clause {
-                const HOLDS_STATE: bool = true;
+                fn holds_state() -> bool {
+                    true
+                }
 
                 fn visit_field<'__a>(
                     &'__a self,
