@@ -8,13 +8,16 @@
 /// means: its provided methods walk nothing. Declare your own settings types with one:
 ///
 /// ```
-/// use minitrainer::prelude::*;
+/// use minitrainer_core::module::{Forward, Hooked, Layer, Module, PlainData};
+/// use minitrainer_core::nn::{Linear, ReLU, Sequential};
+/// use minitrainer_core::tensor::{Tensor, seeded_rng};
 ///
 /// #[derive(Clone, Copy)]
 /// enum Pooling { Mean, Max }
 /// impl PlainData for Pooling {}
 ///
-/// #[derive(Module)]
+/// #[derive(minitrainer_macros::Module)]
+/// #[module(crate = ::minitrainer_core)] // users of the facade write neither line
 /// struct Head {
 ///     proj: Linear,
 ///     pooling: Pooling, // no annotation needed

@@ -11,7 +11,9 @@ use crate::tensor::Tensor;
 ///
 /// # Examples
 /// ```
-/// use minitrainer::prelude::*;
+/// use minitrainer_core::module::{Forward, Hooked, Layer, Module, PlainData};
+/// use minitrainer_core::nn::{Linear, ReLU, Sequential};
+/// use minitrainer_core::tensor::{Tensor, seeded_rng};
 /// let mut rng = seeded_rng(0);
 /// let net = Sequential::new()
 ///     .push(Linear::new(4, 8, true, &mut rng))

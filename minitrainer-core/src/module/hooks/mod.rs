@@ -112,7 +112,9 @@ impl Drop for HookHandle {
 /// # Examples
 /// ```
 /// use std::sync::{Arc, Mutex};
-/// use minitrainer::prelude::*;
+/// use minitrainer_core::module::{Forward, Hooked, Layer, Module, PlainData};
+/// use minitrainer_core::nn::{Linear, ReLU, Sequential};
+/// use minitrainer_core::tensor::{Tensor, seeded_rng};
 ///
 /// let model = Sequential::new()
 ///     .push(Linear::new(4, 3, true, &mut seeded_rng(0)))
@@ -127,7 +129,7 @@ impl Drop for HookHandle {
 /// boxed.call(Tensor::zeros(&[2, 4]));
 /// assert_eq!(*seen.lock().unwrap(), vec![("1".to_owned(), vec![2, 3])]);
 /// drop(handle);
-/// # Ok::<(), minitrainer::Error>(())
+/// # Ok::<(), minitrainer_core::Error>(())
 /// ```
 pub struct Hooked<M> {
     model: M,
