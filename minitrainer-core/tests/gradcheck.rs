@@ -188,6 +188,11 @@ fn cases() -> Vec<Case> {
             |t| t[0].matmul(&t[1]),
         ),
         case(
+            "matmul permuted [3,2,4]→[2,3,4]@[4,5]",
+            &[plain(&[3, 2, 4]), plain(&[4, 5])],
+            |t| t[0].transpose(0, 1).matmul(&t[1]),
+        ),
+        case(
             "matmul [2,1,3,4]@[3,4,2]",
             &[plain(&[2, 1, 3, 4]), plain(&[3, 4, 2])],
             |t| t[0].matmul(&t[1]),

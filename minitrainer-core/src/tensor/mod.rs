@@ -189,6 +189,9 @@ impl Tensor {
     }
 
     /// Read access to the value, without copying.
+    ///
+    /// Drop the guard before changing this tensor's value ([`Tensor::update_data`],
+    /// [`Tensor::set_data`]) on the same thread: the write waits for all readers.
     pub fn data(&self) -> RwLockReadGuard<'_, ArrayD<f32>> {
         read(&self.inner.data)
     }
@@ -236,6 +239,9 @@ impl Tensor {
     }
 
     /// A copy of the accumulated gradient, if `backward` has reached this tensor.
+    ///
+    /// Only leaves (tensors made by the user, e.g. parameters) that require grad keep a
+    /// gradient; results of ops pass theirs on during `backward` and keep none.
     pub fn grad(&self) -> Option<ArrayD<f32>> {
         read(&self.inner.grad).clone()
     }

@@ -57,6 +57,16 @@ pub(crate) fn matmul_arrays(
     if sa.len() == 2 && sb.len() == 2 {
         return matrix(a).dot(&matrix(b)).into_dyn();
     }
+    if sb.len() == 2 {
+        // `[..., n, m] @ [m, p]` (a linear layer on a batch of sequences): all rows of `a`
+        // are one `[rows, m]` matrix, so a single GEMM does it.
+        let mut shape = sa[..sa.len() - 1].to_vec();
+        shape.push(p);
+        let product = as_rows(a).dot(&matrix(b));
+        return product
+            .into_shape_with_order(shape)
+            .unwrap_or_else(|e| panic!("minitrainer internal error: matmul reshape: {e}"));
+    }
     let batch = broadcast_shape(&sa[..sa.len() - 2], &sb[..sb.len() - 2])
         .unwrap_or_else(|| panic!("{op}: batch axes of shapes {sa:?} and {sb:?} do not broadcast"));
     let count = batch.iter().product();
@@ -94,6 +104,10 @@ pub(crate) fn matmul_backward(
         sum_to_shape(full, a.shape())
     });
     let grad_b = need_b.then(|| {
+        if b.ndim() == 2 {
+            // Σ over batch of aᵢᵀ·gradᵢ is one GEMM over all rows (see `matmul_arrays`).
+            return as_rows(a.clone()).t().dot(&as_rows(grad.view())).into_dyn();
+        }
         let full = matmul_arrays("matmul backward", last_two_swapped(a.clone()), grad.view());
         sum_to_shape(full, b.shape())
     });
@@ -104,6 +118,24 @@ fn last_two_swapped(mut view: ArrayViewD<'_, f32>) -> ArrayViewD<'_, f32> {
     let nd = view.ndim();
     view.swap_axes(nd - 2, nd - 1);
     view
+}
+
+/// `view` (`[..., k]`) as a `[rows, k]` matrix: a relabelling when it is row-major
+/// contiguous, a copy otherwise.
+fn as_rows(view: ArrayViewD<'_, f32>) -> ndarray::CowArray<'_, f32, Ix2> {
+    let shape = view.shape();
+    let (rows, k) = (
+        shape[..shape.len() - 1].iter().product::<usize>(),
+        shape[shape.len() - 1],
+    );
+    let reshaped = if view.is_standard_layout() {
+        view.into_shape_with_order((rows, k))
+            .map(ndarray::CowArray::from)
+    } else {
+        view.to_shape((rows, k))
+            .map(|copy| copy.into_owned().into())
+    };
+    reshaped.unwrap_or_else(|e| panic!("minitrainer internal error: matmul rows view: {e}"))
 }
 
 fn matrix(view: ArrayViewD<'_, f32>) -> ArrayView2<'_, f32> {
