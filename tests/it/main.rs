@@ -2,3 +2,7 @@
 
 mod derive_config;
 mod derive_module;
+mod freeze;
+mod hooks;
+mod state_dict;
+mod torch_tinynet;
