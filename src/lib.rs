@@ -1,8 +1,11 @@
 #![doc = include_str!("../README.md")]
 
 pub use minitrainer_core::*;
+pub use minitrainer_macros::Config;
 
 /// Everything a user needs: `use minitrainer::prelude::*;`.
 pub mod prelude {
     pub use minitrainer_core::Tensor;
+    pub use minitrainer_core::config::{Config, ConfigError};
+    pub use minitrainer_macros::Config;
 }

@@ -2,9 +2,20 @@
 //! Use them through the `minitrainer` crate, which re-exports them.
 
 // Shared by every macro.
-#[allow(dead_code)] // used as the derives land
 mod ctxt;
-#[allow(dead_code)]
 mod paths;
-#[allow(dead_code)]
 mod suggest;
+
+mod config;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+#[doc = include_str!("config/derive_docs.md")]
+#[proc_macro_derive(Config, attributes(config))]
+pub fn derive_config(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    config::expand(&input)
+        .unwrap_or_else(|err| config::fallback(&input, err))
+        .into()
+}
