@@ -323,7 +323,7 @@ impl<'a> IntoIterator for &'a Violations {
 /// involved and what they must satisfy.
 ///
 /// ```
-/// use minitrainer::config::CheckError;
+/// use minitrainer_core::config::CheckError;
 ///
 /// struct Attention { d_model: usize, n_heads: usize }
 ///
