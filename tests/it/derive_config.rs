@@ -197,6 +197,38 @@ fn with_field_validates_and_leaves_the_original_unchanged() -> TestResult {
 }
 
 #[test]
+fn option_fields_have_value_and_maybe_setters() -> TestResult {
+    let optimizer = OptimizerConfig::builder().lr(0.1).build()?;
+    let attention = AttentionConfig::builder().d_model(8).n_heads(2).build()?;
+    let with = TrainConfig::builder()
+        .optimizer(optimizer.clone())
+        .attention(attention.clone())
+        .build()?;
+    assert_eq!(with.attention, Some(attention));
+    let without = TrainConfig::builder()
+        .optimizer(optimizer)
+        .maybe_attention(None)
+        .build()?;
+    assert_eq!(without.attention, None);
+    assert_eq!(without.to_value()["attention"], json!(null));
+    Ok(())
+}
+
+#[test]
+fn configs_work_as_trait_objects() -> TestResult {
+    let configs: Vec<Box<dyn Config>> = vec![
+        Box::new(MlpConfig::builder().in_dim(1).out_dim(1).build()?),
+        Box::new(Activation::Gelu),
+    ];
+    for config in &configs {
+        config.validate()?;
+    }
+    assert_eq!(configs[1].to_json(), r#""gelu""#);
+    assert_eq!(configs[1].to_string(), "gelu");
+    Ok(())
+}
+
+#[test]
 fn default_exists_when_every_field_has_one() -> TestResult {
     let config = RulesConfig::default();
     config.validate()?;
