@@ -5,3 +5,10 @@ pub use crate::module::{
 };
 pub use inventory;
 pub use serde_json;
+
+pub use crate::config::rules;
+pub use crate::config::typestate::{IsSet, IsUnset, Set};
+pub use crate::config::{
+    CheckError, Config, ConfigError, ConfigValue, Constraint, FieldPath, FieldSchema,
+    JsonSchemaDefs, Schema, VariantSchema, Violations, decode_and_validate, validate_tree,
+};

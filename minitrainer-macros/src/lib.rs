@@ -6,6 +6,7 @@ mod ctxt;
 mod paths;
 mod suggest;
 
+mod config;
 mod module;
 
 use proc_macro::TokenStream;
@@ -128,5 +129,14 @@ pub fn derive_module(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     module::expand(&input)
         .unwrap_or_else(|err| module::fallback(&input, err))
+        .into()
+}
+
+#[doc = include_str!("config/derive_docs.md")]
+#[proc_macro_derive(Config, attributes(config))]
+pub fn derive_config(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    config::expand(&input)
+        .unwrap_or_else(|err| config::fallback(&input, err))
         .into()
 }
