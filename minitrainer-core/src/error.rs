@@ -4,6 +4,7 @@
 //! everything that comes from outside the program (files, config text, data) is an `Error`.
 
 use crate::config::ConfigError;
+use crate::io::IoError;
 use crate::module::ModuleError;
 use crate::tensor::TensorError;
 
@@ -25,6 +26,11 @@ pub enum Error {
     /// A config was invalid or could not be parsed.
     #[error(transparent)]
     Config(#[from] ConfigError),
+
+    // ---- io --------------------------------------------------------------------------------
+    /// A weight file or pretrained directory could not be read or written.
+    #[error(transparent)]
+    Io(#[from] IoError),
 }
 
 /// `Result` with [`Error`] as the default error type.

@@ -10,6 +10,7 @@ extern crate self as minitrainer;
 
 pub mod config;
 pub mod error;
+pub mod io;
 pub mod module;
 pub mod nn;
 pub mod suggest;
