@@ -6,6 +6,7 @@
 use crate::config::ConfigError;
 use crate::io::IoError;
 use crate::module::ModuleError;
+use crate::registry::RegistryError;
 use crate::tensor::TensorError;
 
 /// Any error minitrainer returns.
@@ -31,6 +32,11 @@ pub enum Error {
     /// A weight file or pretrained directory could not be read or written.
     #[error(transparent)]
     Io(#[from] IoError),
+
+    // ---- registry --------------------------------------------------------------------------
+    /// Building a model by name failed (spec syntax, unknown or duplicate model type).
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
 }
 
 /// `Result` with [`Error`] as the default error type.

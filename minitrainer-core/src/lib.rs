@@ -13,6 +13,7 @@ pub mod error;
 pub mod io;
 pub mod module;
 pub mod nn;
+pub mod registry;
 pub mod suggest;
 pub mod tensor;
 
