@@ -110,3 +110,21 @@ mod tests {
         assert!(out.contains("__minitrainer_build_type"), "{out}");
     }
 }
+
+#[cfg(test)]
+mod typo_tests {
+    use quote::quote;
+
+    #[test]
+    fn a_misspelt_required_key_is_not_also_missing() {
+        let out = super::expand(
+            quote!(nme = "mlp", config = A),
+            quote!(
+                struct M;
+            ),
+        )
+        .to_string();
+        assert!(out.contains("did you mean `name`?"), "{out}");
+        assert!(!out.contains("missing `name`"), "{out}");
+    }
+}
