@@ -1,5 +1,16 @@
 // Not public API. Used by code that `minitrainer-macros` generates.
 
-pub use crate::module::PlainData;
+pub use crate::module::{
+    FieldName, Module, ModuleField, PlainData, Visitor, VisitorMut, visit_child, visit_child_mut,
+};
 pub use inventory;
 pub use serde_json;
+
+/// Spanned assertion the derive emits for an enum variant's field: it must be a module.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Module",
+    label = "an enum variant of a module must hold exactly one module",
+    note = "derive `Module` for it, or wrap the parameters in a struct that does"
+)]
+pub trait VariantModule: Module {}
+impl<M: Module> VariantModule for M {}

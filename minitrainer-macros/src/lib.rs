@@ -6,6 +6,20 @@ mod ctxt;
 mod paths;
 mod suggest;
 
+mod module;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Derives `Module` (DOCS)
+#[proc_macro_derive(Module, attributes(module))]
+pub fn derive_module(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    module::expand(&input)
+        .unwrap_or_else(|err| module::fallback(&input, err))
+        .into()
+}
+
 mod model;
 
 /// Registers a model type under a name, so that `minitrainer::load` and

@@ -1,11 +1,267 @@
-//! The `Module` machinery: traversal and naming of parameters, train/eval, state dicts.
-//! (Placeholder: filled in by the Module issue.)
+//! The `Module` machinery: traversal and naming of parameters, train/eval, freezing, state
+//! dicts, the tree print, `Forward`/`call` and forward hooks.
+//!
+//! A module implements four required methods — `visit`/`visit_mut` (report each field to a
+//! [`Visitor`]), `type_name` — which `#[derive(Module)]` writes; everything else is a provided
+//! method built on the visitor. Layers with hyperparameters or a train/eval switch also
+//! override `extra_repr` and `local_training`/`set_local_training`.
+//!
+//! Entry points: [`Module`], [`Forward`], [`Param`], [`Buffer`], [`StateDict`], [`Hooked`].
+//! Error policy: lookups, pattern matches and loads return [`ModuleError`] naming the path or
+//! key; nothing here panics on user input.
 
+mod collect;
+mod containers;
+mod error;
+mod field;
+mod forward;
+mod freeze;
+mod hooks;
+mod param;
 mod plain_data;
+mod state_dict;
+mod tree;
+mod visitor;
 
+use std::any::Any;
+
+pub use error::ModuleError;
+pub use field::{ModuleField, visit_child, visit_child_mut};
+pub use forward::{Forward, Layer};
+pub use freeze::ParamSummary;
+pub use hooks::{HookHandle, HookValue, Hooked};
+pub use param::{Buffer, Param};
 pub use plain_data::PlainData;
+pub use state_dict::{LoadReport, ShapeMismatch, StateDict};
+pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
-/// A module operation failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ModuleError {}
+pub(crate) use hooks::call_with_hooks;
+
+/// Views of a module as trait objects. Implemented for every sized [`Module`]; lets provided
+/// methods (which have `Self: ?Sized`) hand `self` to code that takes `&dyn Module`.
+pub trait AsDynModule {
+    /// `self` as `&dyn Module`.
+    fn as_dyn_module(&self) -> &dyn Module;
+    /// `self` as `&mut dyn Module`.
+    fn as_dyn_module_mut(&mut self) -> &mut dyn Module;
+    /// `self` as `&dyn Any`, for downcasting to the concrete layer type.
+    fn as_any(&self) -> &dyn Any;
+    /// `self` as `&mut dyn Any`.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Module> AsDynModule for T {
+    fn as_dyn_module(&self) -> &dyn Module {
+        self
+    }
+    fn as_dyn_module_mut(&mut self) -> &mut dyn Module {
+        self
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// A neural-network module: a tree of named parameters, buffers and child modules.
+///
+/// Derive it with `#[derive(Module)]`; implement it by hand only for leaf layers with
+/// hyperparameters to print or a train/eval switch. Parameter names are dotted paths in field
+/// order, as PyTorch's (`encoder.layers.0.weight`).
+///
+/// `'static` (through [`Any`]) because modules own their parameters; this also allows
+/// downcasting a `&dyn Module` with [`AsDynModule::as_any`].
+pub trait Module: Any + AsDynModule {
+    /// Reports every field (child module, parameter, buffer) to `visitor`, in field order.
+    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>);
+
+    /// Reports every field to `visitor`, mutably.
+    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut);
+
+    /// The name the tree print shows (`Linear`, `ModuleList`, the struct's name).
+    fn type_name(&self) -> &'static str;
+
+    /// Hyperparameters for the tree print (`in_features=64, out_features=32, bias=true`).
+    fn extra_repr(&self) -> String {
+        String::new()
+    }
+
+    /// This module's own train/eval flag, for layers that behave differently (Dropout,
+    /// BatchNorm) — `None` for modules that keep no flag, such as derived structs.
+    fn local_training(&self) -> Option<bool> {
+        None
+    }
+
+    /// Sets this module's own flag; called on every module by [`Module::set_training`].
+    fn set_local_training(&mut self, training: bool) {
+        let _ = training;
+    }
+
+    // ---- names and traversal ----------------------------------------------------------------
+
+    /// Every parameter with its dotted path, in field order.
+    fn named_parameters(&self) -> Vec<(String, Param)> {
+        collect::named_parameters(self.as_dyn_module())
+    }
+
+    /// Every parameter, in field order (handles share the values, so optimizers update the
+    /// model through them).
+    fn parameters(&self) -> Vec<Param> {
+        self.named_parameters()
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect()
+    }
+
+    /// The parameters that are not frozen: what an optimizer should update.
+    fn trainable_parameters(&self) -> Vec<Param> {
+        self.parameters()
+            .into_iter()
+            .filter(|p| !p.is_frozen())
+            .collect()
+    }
+
+    /// Every buffer (persistent or not) with its dotted path, in field order.
+    fn named_buffers(&self) -> Vec<(String, Buffer)> {
+        collect::named_buffers(self.as_dyn_module())
+    }
+
+    /// This module (named `""`) and every descendant module with its dotted path, pre-order.
+    fn named_modules(&self) -> Vec<(String, &dyn Module)> {
+        collect::named_modules(self.as_dyn_module())
+    }
+
+    /// The direct child modules with their names.
+    fn children(&self) -> Vec<(String, &dyn Module)> {
+        collect::children(self.as_dyn_module())
+    }
+
+    /// The descendant at a dotted path (`"encoder.layers.3"`; `""` is `self`).
+    ///
+    /// # Errors
+    /// [`ModuleError::NoSubmodule`] naming the first missing segment and the children that
+    /// exist there.
+    fn get_submodule(&self, path: &str) -> Result<&dyn Module, ModuleError> {
+        collect::get_submodule(self.as_dyn_module(), path)
+    }
+
+    /// Calls `f` on every descendant module and then on `self` (post-order, as PyTorch's
+    /// `apply`), with its path; for custom initialisation.
+    fn apply(&mut self, f: &mut dyn FnMut(&str, &mut dyn Module)) {
+        collect::apply(self.as_dyn_module_mut(), f);
+    }
+
+    /// Total number of parameter elements.
+    fn num_parameters(&self) -> usize {
+        self.named_parameters().iter().map(|(_, p)| p.numel()).sum()
+    }
+
+    // ---- train / eval -----------------------------------------------------------------------
+
+    /// Puts `self` and every descendant in training (`true`) or evaluation mode.
+    fn set_training(&mut self, training: bool) {
+        collect::set_training(self.as_dyn_module_mut(), training);
+    }
+
+    /// Training mode (Dropout active, BatchNorm uses batch statistics).
+    fn train(&mut self) {
+        self.set_training(true);
+    }
+
+    /// Evaluation mode (Dropout off, BatchNorm uses running statistics).
+    fn eval(&mut self) {
+        self.set_training(false);
+    }
+
+    /// The mode: this module's own flag, else the first flag found among its descendants
+    /// (all are set together), else `true` (PyTorch's default) for a tree with no layer that
+    /// keeps one.
+    fn is_training(&self) -> bool {
+        collect::is_training(self.as_dyn_module())
+    }
+
+    // ---- gradients and freezing -------------------------------------------------------------
+
+    /// Clears the gradient of every parameter.
+    fn zero_grad(&self) {
+        for (_, param) in self.named_parameters() {
+            param.zero_grad();
+        }
+    }
+
+    /// Freezes every parameter whose path matches `pattern`: a glob where `*` matches any run
+    /// of characters (dots included), or a plain path naming a parameter or a whole subtree
+    /// (`"encoder"`). Frozen parameters get no gradients and optimizers skip them.
+    /// Returns how many parameters matched.
+    ///
+    /// # Errors
+    /// [`ModuleError::NoMatch`] when nothing matches (a typo), with a suggestion.
+    fn freeze(&self, pattern: &str) -> Result<usize, ModuleError> {
+        freeze::set_frozen(self.as_dyn_module(), pattern, true)
+    }
+
+    /// Unfreezes the parameters matching `pattern` (see [`Module::freeze`]).
+    ///
+    /// # Errors
+    /// [`ModuleError::NoMatch`] when nothing matches.
+    fn unfreeze(&self, pattern: &str) -> Result<usize, ModuleError> {
+        freeze::set_frozen(self.as_dyn_module(), pattern, false)
+    }
+
+    /// Freezes every parameter.
+    fn freeze_all(&self) {
+        for (_, param) in self.named_parameters() {
+            param.set_frozen(true);
+        }
+    }
+
+    /// Unfreezes every parameter.
+    fn unfreeze_all(&self) {
+        for (_, param) in self.named_parameters() {
+            param.set_frozen(false);
+        }
+    }
+
+    /// Counts of trainable and frozen parameters.
+    fn param_summary(&self) -> ParamSummary {
+        ParamSummary::of(&self.named_parameters())
+    }
+
+    // ---- state dict -------------------------------------------------------------------------
+
+    /// Parameters and persistent buffers by dotted path, in field order. The tensors share
+    /// their values with the model.
+    fn state_dict(&self) -> StateDict {
+        state_dict::collect(self.as_dyn_module())
+    }
+
+    /// Copies values from `state_dict` into the parameters and persistent buffers, accepting
+    /// keys under field aliases too. Returns what did not fit; shape-mismatched entries are
+    /// never loaded.
+    ///
+    /// # Errors
+    /// With `strict`, [`ModuleError::StateDict`] when any key is missing, unexpected or of the
+    /// wrong shape — and then nothing at all is written.
+    fn load_state_dict(
+        &mut self,
+        state_dict: &StateDict,
+        strict: bool,
+    ) -> Result<LoadReport, ModuleError> {
+        state_dict::load(self.as_dyn_module(), state_dict, strict)
+    }
+
+    // ---- display ----------------------------------------------------------------------------
+
+    /// The module tree in PyTorch's repr format, with each layer's hyperparameters.
+    fn repr(&self) -> String {
+        tree::repr(self.as_dyn_module())
+    }
+}
+
+impl std::fmt::Debug for dyn Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.repr())
+    }
+}

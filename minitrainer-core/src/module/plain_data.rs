@@ -1,8 +1,26 @@
 //! Plain data: field types of a module that hold no parameters and need no annotation.
 
-/// Marker for types that may sit in a `#[derive(Module)]` struct without being a module:
-/// numbers, `bool`, `String`, configs (`#[derive(Config)]` implements it) and collections of them.
-pub trait PlainData {}
+/// Plain data: a field type of a `#[derive(Module)]` struct that holds no parameters — numbers,
+/// `bool`, `String`, configs (`#[derive(Config)]` implements it). Containers (`Vec`, `Option`,
+/// arrays, `Box`) of plain data are accepted as they are and are not walked.
+///
+/// This is [`ModuleField`](super::ModuleField) under the name that says what an *empty* impl
+/// means: its provided methods walk nothing. Declare your own settings types with one:
+///
+/// ```
+/// use minitrainer::prelude::*;
+///
+/// #[derive(Clone, Copy)]
+/// enum Pooling { Mean, Max }
+/// impl PlainData for Pooling {}
+///
+/// #[derive(Module)]
+/// struct Head {
+///     proj: Linear,
+///     pooling: Pooling, // no annotation needed
+/// }
+/// ```
+pub use super::field::ModuleField as PlainData;
 
 macro_rules! plain_data {
     ($($ty:ty),* $(,)?) => { $(impl PlainData for $ty {})* };
@@ -27,10 +45,7 @@ plain_data!(
     char,
     String,
     &'static str,
-    ()
+    (),
+    std::path::PathBuf,
+    std::time::Duration,
 );
-
-impl<T: PlainData> PlainData for Vec<T> {}
-impl<T: PlainData> PlainData for Option<T> {}
-impl<T: PlainData, const N: usize> PlainData for [T; N] {}
-impl<T: PlainData> PlainData for Box<T> {}

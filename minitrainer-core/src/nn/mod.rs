@@ -1,1 +1,60 @@
-//! Built-in layers. (Placeholder: filled in by the Module issue.)
+//! Built-in layers, one per file, with PyTorch's names, weight layouts and default
+//! initialisation, so PyTorch state dicts load without renaming.
+//!
+//! Constructors take explicit sizes and a `&mut impl rand::Rng` for initialisation
+//! ([`seeded_rng`](crate::tensor::seeded_rng) for reproducible runs).
+
+mod activation;
+mod batch_norm;
+mod dropout;
+mod embedding;
+mod init;
+mod layer_norm;
+mod linear;
+mod sequential;
+
+#[cfg(test)]
+pub(crate) mod gradcheck;
+
+pub use activation::{GELU, ReLU, SiLU, Sigmoid, Softmax, Tanh};
+pub use batch_norm::BatchNorm1d;
+pub use dropout::Dropout;
+pub use embedding::Embedding;
+pub use layer_norm::LayerNorm;
+pub use linear::Linear;
+pub use sequential::Sequential;
+
+/// Implements `Module`'s traversal for a hand-written layer: its parameters/buffers in order,
+/// its type name, and a `training` field as its own train/eval flag.
+macro_rules! leaf_module {
+    ($ty:ident { params: [$($param:ident),*], buffers: [$($buffer:ident),*] }) => {
+        impl $crate::module::Module for $ty {
+            fn visit<'a>(&'a self, visitor: &mut dyn $crate::module::Visitor<'a>) {
+                $($crate::module::ModuleField::visit_field(&self.$param, $crate::module::FieldName::new(stringify!($param)), visitor);)*
+                $($crate::module::ModuleField::visit_field(&self.$buffer, $crate::module::FieldName::new(stringify!($buffer)), visitor);)*
+                let _ = visitor;
+            }
+            fn visit_mut(&mut self, visitor: &mut dyn $crate::module::VisitorMut) {
+                $($crate::module::ModuleField::visit_field_mut(&mut self.$param, $crate::module::FieldName::new(stringify!($param)), visitor);)*
+                $($crate::module::ModuleField::visit_field_mut(&mut self.$buffer, $crate::module::FieldName::new(stringify!($buffer)), visitor);)*
+                let _ = visitor;
+            }
+            fn type_name(&self) -> &'static str {
+                stringify!($ty)
+            }
+            fn extra_repr(&self) -> String {
+                self.describe()
+            }
+            fn local_training(&self) -> Option<bool> {
+                Some(self.training)
+            }
+            fn set_local_training(&mut self, training: bool) {
+                self.training = training;
+            }
+        }
+
+        $crate::__module_field!($ty);
+    };
+}
+
+pub(crate) use leaf_module;

@@ -3,17 +3,29 @@
 //! A [`Tensor`] is a cheap, shared handle (an `Arc`) to a node of the autograd graph: its value
 //! (an `ndarray::ArrayD<f32>`), its gradient, and the op that produced it. Ops record themselves
 //! unless grad mode is off; `backward()` walks the recorded graph.
+//!
+//! Layout: this file holds the handle, constructors and accessors; `op.rs` the tape records;
+//! `ops/` the forward ops by family; `backward.rs` the reverse pass (one derivative per op);
+//! `broadcast.rs` the NumPy broadcasting rules; `grad_mode.rs` the `no_grad` guard;
+//! `random.rs` seeded random creation.
 
+mod backward;
+mod broadcast;
 mod error;
+mod grad_mode;
 mod op;
+mod ops;
+mod random;
 
 pub use error::TensorError;
+pub use grad_mode::{GradModeGuard, enable_grad, is_grad_enabled, no_grad};
+pub use random::seeded_rng;
 
 use ndarray::ArrayD;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use op::Node;
+use op::{Node, Op};
 
 /// Identity of a tensor node, stable across clones of the handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,6 +69,43 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 impl Tensor {
+    /// The result of an op: records `op` (built lazily) and its `inputs` when grad mode is on
+    /// and any input requires grad; otherwise a plain leaf, so inference builds no graph.
+    pub(crate) fn from_op(data: ArrayD<f32>, inputs: &[&Tensor], op: impl FnOnce() -> Op) -> Self {
+        let track = is_grad_enabled() && inputs.iter().any(|t| t.requires_grad());
+        if !track {
+            return Self::from_parts(data, false, None);
+        }
+        let node = Node {
+            op: op(),
+            inputs: inputs.iter().map(|&t| t.clone()).collect(),
+        };
+        Self::from_parts(data, true, Some(node))
+    }
+
+    /// The recorded op and inputs of a non-leaf tensor.
+    pub(crate) fn node(&self) -> Option<&Node> {
+        self.inner.node.as_ref()
+    }
+
+    /// Adds `grad` into the stored gradient (the first call stores it without copying).
+    pub(crate) fn accumulate_grad(&self, grad: ArrayD<f32>) {
+        let mut slot = write(&self.inner.grad);
+        match slot.as_mut() {
+            Some(existing) => *existing += &grad,
+            None => *slot = Some(grad),
+        }
+    }
+
+    /// A new leaf with a copy of this value that no gradient flows through.
+    ///
+    /// It does not require grad; call [`Tensor::set_requires_grad`] to make it a new parameter.
+    /// The value is copied (not shared), so later in-place updates of either tensor do not
+    /// affect the other.
+    pub fn detach(&self) -> Tensor {
+        Self::from_parts(self.to_array(), false, None)
+    }
+
     fn from_parts(data: ArrayD<f32>, requires_grad: bool, node: Option<Node>) -> Self {
         Tensor {
             inner: Arc::new(Inner {
@@ -227,6 +276,24 @@ impl Tensor {
         }
         *write(&self.inner.data) = value;
         Ok(())
+    }
+}
+
+// Dropping the last handle of a long chain would otherwise drop node after node recursively
+// and could overflow the stack (a 100k-op graph); unlink the inputs iteratively instead.
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let Some(node) = self.node.take() else {
+            return;
+        };
+        let mut pending = node.inputs;
+        while let Some(tensor) = pending.pop() {
+            if let Some(mut inner) = Arc::into_inner(tensor.inner)
+                && let Some(node) = inner.node.take()
+            {
+                pending.extend(node.inputs);
+            }
+        }
     }
 }
 

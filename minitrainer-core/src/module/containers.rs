@@ -1,0 +1,70 @@
+//! `Vec<M>`, `[M; N]` and `BTreeMap<String, M>` as modules: PyTorch's `ModuleList` and
+//! `ModuleDict`. Elements are named by index (`layers.0`) or by key (`heads.sentiment`).
+
+use std::collections::BTreeMap;
+
+use super::{FieldName, Module, ModuleField, Visitor, VisitorMut};
+
+fn visit_indexed<'a, T: ModuleField + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    visitor: &mut dyn Visitor<'a>,
+) {
+    for (index, item) in items.enumerate() {
+        item.visit_field(FieldName::new(&index.to_string()), visitor);
+    }
+}
+
+fn visit_indexed_mut<'a, T: ModuleField + 'a>(
+    items: impl Iterator<Item = &'a mut T>,
+    visitor: &mut dyn VisitorMut,
+) {
+    for (index, item) in items.enumerate() {
+        item.visit_field_mut(FieldName::new(&index.to_string()), visitor);
+    }
+}
+
+impl<T: ModuleField + 'static> Module for Vec<T> {
+    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
+        visit_indexed(self.iter(), visitor);
+    }
+
+    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
+        visit_indexed_mut(self.iter_mut(), visitor);
+    }
+
+    fn type_name(&self) -> &'static str {
+        "ModuleList"
+    }
+}
+
+impl<T: ModuleField + 'static, const N: usize> Module for [T; N] {
+    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
+        visit_indexed(self.iter(), visitor);
+    }
+
+    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
+        visit_indexed_mut(self.iter_mut(), visitor);
+    }
+
+    fn type_name(&self) -> &'static str {
+        "ModuleList"
+    }
+}
+
+impl<T: ModuleField + 'static> Module for BTreeMap<String, T> {
+    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
+        for (key, item) in self {
+            item.visit_field(FieldName::new(key), visitor);
+        }
+    }
+
+    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
+        for (key, item) in self.iter_mut() {
+            item.visit_field_mut(FieldName::new(key), visitor);
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        "ModuleDict"
+    }
+}

@@ -1,0 +1,280 @@
+//! State dicts: an ordered map from dotted path to tensor, and loading one into a model.
+//!
+//! Loading plans first and writes last: every key is matched and every shape checked before a
+//! single value is copied, so a strict load that fails leaves the model exactly as it was.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::{Buffer, FieldName, Module, ModuleError, Param, Visitor};
+use crate::tensor::Tensor;
+
+/// Tensors by dotted path, in insertion order (field order for [`Module::state_dict`]).
+#[derive(Clone, Default)]
+pub struct StateDict {
+    entries: Vec<(String, Tensor)>,
+    index: HashMap<String, usize>,
+}
+
+impl StateDict {
+    /// An empty state dict.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Inserts or replaces `key` (a replaced key keeps its position).
+    pub fn insert(&mut self, key: impl Into<String>, tensor: Tensor) {
+        let key = key.into();
+        match self.index.get(&key) {
+            Some(&i) => self.entries[i].1 = tensor,
+            None => {
+                self.index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, tensor));
+            }
+        }
+    }
+
+    /// The tensor under `key`.
+    pub fn get(&self, key: &str) -> Option<&Tensor> {
+        self.index.get(key).map(|&i| &self.entries[i].1)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.index.contains_key(key)
+    }
+
+    /// Removes `key`, returning its tensor.
+    pub fn remove(&mut self, key: &str) -> Option<Tensor> {
+        let i = self.index.remove(key)?;
+        let (_, tensor) = self.entries.remove(i);
+        for position in self.index.values_mut() {
+            if *position > i {
+                *position -= 1;
+            }
+        }
+        Some(tensor)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// `(key, tensor)` pairs, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Tensor)> {
+        self.entries.iter().map(|(k, t)| (k.as_str(), t))
+    }
+}
+
+impl FromIterator<(String, Tensor)> for StateDict {
+    fn from_iter<I: IntoIterator<Item = (String, Tensor)>>(iter: I) -> Self {
+        let mut dict = StateDict::new();
+        for (key, tensor) in iter {
+            dict.insert(key, tensor);
+        }
+        dict
+    }
+}
+
+impl IntoIterator for StateDict {
+    type Item = (String, Tensor);
+    type IntoIter = std::vec::IntoIter<(String, Tensor)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl fmt::Debug for StateDict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|(k, t)| (k, t.shape())))
+            .finish()
+    }
+}
+
+/// A key whose tensor has a different shape from the model's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeMismatch {
+    /// The key in the state dict.
+    pub key: String,
+    /// The model's shape.
+    pub expected: Vec<usize>,
+    /// The state dict's shape.
+    pub actual: Vec<usize>,
+}
+
+/// What a `load_state_dict` did not load.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// Model paths with no key in the state dict (under their name or an alias).
+    pub missing: Vec<String>,
+    /// State dict keys that match nothing in the model.
+    pub unexpected: Vec<String>,
+    /// Keys whose shapes differ (never loaded).
+    pub mismatched: Vec<ShapeMismatch>,
+}
+
+impl LoadReport {
+    /// Whether everything fit.
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.unexpected.is_empty() && self.mismatched.is_empty()
+    }
+}
+
+impl fmt::Display for LoadReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use super::error::list;
+        let mismatched: Vec<String> = self
+            .mismatched
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: model {:?} vs state dict {:?}",
+                    m.key, m.expected, m.actual
+                )
+            })
+            .collect();
+        write!(
+            f,
+            "missing keys: {}; unexpected keys: {}; shape mismatches: {}",
+            list(&self.missing),
+            list(&self.unexpected),
+            list(&mismatched)
+        )
+    }
+}
+
+/// A tensor of the model with every key it may be loaded from: the canonical path first, then
+/// the combinations that use an alias for at least one segment.
+struct Slot<'a> {
+    keys: Vec<String>,
+    tensor: &'a Tensor,
+}
+
+/// Walks the model collecting parameters and persistent buffers with their candidate keys.
+#[derive(Default)]
+struct Slots<'a> {
+    // Each enclosing segment's names: its own name first, then its aliases.
+    stack: Vec<Vec<String>>,
+    out: Vec<Slot<'a>>,
+}
+
+impl<'a> Slots<'a> {
+    fn add(&mut self, name: FieldName<'_>, tensor: &'a Tensor) {
+        let mut keys = vec![String::new()];
+        let leaf = names_of(name);
+        for segment in self.stack.iter().chain(std::iter::once(&leaf)) {
+            keys = keys
+                .iter()
+                .flat_map(|prefix| {
+                    segment.iter().map(move |s| match prefix.is_empty() {
+                        true => s.clone(),
+                        false => format!("{prefix}.{s}"),
+                    })
+                })
+                .collect();
+        }
+        // The first combination uses every canonical name: that is the canonical key.
+        self.out.push(Slot { keys, tensor });
+    }
+}
+
+fn names_of(name: FieldName<'_>) -> Vec<String> {
+    std::iter::once(name.name)
+        .chain(name.aliases.iter().copied())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl<'a> Visitor<'a> for Slots<'a> {
+    fn enter_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
+        self.stack.push(names_of(name));
+    }
+    fn exit_module(&mut self, _: FieldName<'_>, _: &'a dyn Module) {
+        self.stack.pop();
+    }
+    fn param(&mut self, name: FieldName<'_>, param: &'a Param) {
+        self.add(name, param.tensor());
+    }
+    fn buffer(&mut self, name: FieldName<'_>, buffer: &'a Buffer) {
+        if buffer.is_persistent() {
+            self.add(name, buffer.tensor());
+        }
+    }
+}
+
+pub(super) fn collect(root: &dyn Module) -> StateDict {
+    let mut slots = Slots::default();
+    root.visit(&mut slots);
+    slots
+        .out
+        .into_iter()
+        .map(|slot| (slot.keys[0].clone(), slot.tensor.clone()))
+        .collect()
+}
+
+pub(super) fn load(
+    root: &dyn Module,
+    source: &StateDict,
+    strict: bool,
+) -> Result<LoadReport, ModuleError> {
+    let mut slots = Slots::default();
+    root.visit(&mut slots);
+
+    // 1. Plan: match every slot to a key and check shapes, touching nothing.
+    let mut report = LoadReport::default();
+    let mut used = std::collections::HashSet::new();
+    let mut plan = Vec::new();
+    for slot in &slots.out {
+        let found = slot
+            .keys
+            .iter()
+            .find_map(|key| source.get(key).map(|t| (key, t)));
+        let Some((key, value)) = found else {
+            report.missing.push(slot.keys[0].clone());
+            continue;
+        };
+        // A checkpoint holding both the new and an old name: the others are consumed too.
+        used.extend(slot.keys.iter().filter(|k| source.contains_key(k)).cloned());
+        if value.shape() != slot.tensor.shape() {
+            report.mismatched.push(ShapeMismatch {
+                key: key.clone(),
+                expected: slot.tensor.shape().to_vec(),
+                actual: value.shape().to_vec(),
+            });
+        } else {
+            plan.push((slot.tensor, value));
+        }
+    }
+    report.unexpected = source
+        .keys()
+        .filter(|key| !used.contains(*key))
+        .map(str::to_owned)
+        .collect();
+
+    if strict && !report.is_clean() {
+        return Err(ModuleError::StateDict { report });
+    }
+
+    // 2. Write: shapes are known to fit, so nothing below can fail half-way.
+    for (target, value) in plan {
+        if target.id() == value.id() {
+            continue; // loading a model's own state dict; also avoids locking one tensor twice
+        }
+        let value = value.to_array();
+        target.update_data(|data| data.assign(&value));
+    }
+    Ok(report)
+}

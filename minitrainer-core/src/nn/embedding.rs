@@ -1,0 +1,124 @@
+//! `Embedding`: a lookup table of learned vectors, PyTorch's `nn.Embedding`.
+
+use rand::Rng;
+
+use super::{init, leaf_module};
+use crate::module::{Forward, Param};
+use crate::tensor::Tensor;
+
+/// A table of `num_embeddings` vectors of width `embedding_dim`; row `i` is token `i`'s vector.
+///
+/// # Shapes
+/// - input: indices of any shape `[*]`, as a tensor of whole numbers (PyTorch's LongTensor)
+/// - output `[*, embedding_dim]`
+pub struct Embedding {
+    /// `[num_embeddings, embedding_dim]`, initialised from `N(0, 1)`.
+    pub weight: Param,
+    num_embeddings: usize,
+    embedding_dim: usize,
+    training: bool,
+}
+
+impl Embedding {
+    /// A table with PyTorch's default initialisation, drawn from `rng`.
+    pub fn new<R: Rng + ?Sized>(num_embeddings: usize, embedding_dim: usize, rng: &mut R) -> Self {
+        Embedding {
+            weight: init::standard_normal(&[num_embeddings, embedding_dim], rng),
+            num_embeddings,
+            embedding_dim,
+            training: true,
+        }
+    }
+
+    /// Number of rows.
+    pub fn num_embeddings(&self) -> usize {
+        self.num_embeddings
+    }
+
+    /// Width of each vector.
+    pub fn embedding_dim(&self) -> usize {
+        self.embedding_dim
+    }
+
+    fn describe(&self) -> String {
+        format!("{}, {}", self.num_embeddings, self.embedding_dim)
+    }
+}
+
+leaf_module!(Embedding {
+    params: [weight],
+    buffers: []
+});
+
+impl Forward for Embedding {
+    type Output = Tensor;
+
+    /// # Panics
+    /// When an index is negative, not a whole number, or `>= num_embeddings`.
+    fn forward(&self, input: Tensor) -> Tensor {
+        let indices: Vec<usize> = input
+            .to_vec()
+            .into_iter()
+            .map(|value| {
+                assert!(
+                    value >= 0.0 && value.fract() == 0.0 && (value as usize) < self.num_embeddings,
+                    "Embedding: index {value} is not a whole number in 0..{}",
+                    self.num_embeddings
+                );
+                value as usize
+            })
+            .collect();
+        let mut shape = input.shape().to_vec();
+        shape.push(self.embedding_dim);
+        self.weight.index_select(0, &indices).reshape(&shape)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::module::Module;
+    use crate::nn::gradcheck::check_param_grads;
+    use crate::tensor::seeded_rng;
+
+    #[test]
+    fn looks_up_rows_keeping_the_index_shape() -> crate::Result<()> {
+        let table = Embedding::new(5, 3, &mut seeded_rng(0));
+        let out = table.forward(Tensor::from_vec(vec![4.0, 0.0, 4.0, 1.0], &[2, 2])?);
+        assert_eq!(out.shape(), &[2, 2, 3]);
+        let weight = table.weight.to_array();
+        let row4: Vec<f32> = weight
+            .outer_iter()
+            .nth(4)
+            .map(|r| r.iter().copied().collect::<Vec<f32>>())
+            .unwrap_or_default();
+        assert_eq!(out.to_vec()[..3], row4[..]);
+        assert_eq!(table.repr(), "Embedding(5, 3)");
+        Ok(())
+    }
+
+    #[test]
+    fn init_is_standard_normal() {
+        let table = Embedding::new(100, 50, &mut seeded_rng(1));
+        let values = table.weight.to_vec();
+        let mean = values.iter().sum::<f32>() / values.len() as f32;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / values.len() as f32;
+        assert!(mean.abs() < 0.05, "mean {mean}");
+        assert!((var - 1.0).abs() < 0.08, "var {var}");
+    }
+
+    #[test]
+    #[should_panic(expected = "Embedding: index 5")]
+    fn out_of_range_index_panics_naming_it() {
+        let table = Embedding::new(5, 3, &mut seeded_rng(0));
+        table.forward(Tensor::scalar(5.0));
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() -> crate::Result<()> {
+        let table = Embedding::new(4, 3, &mut seeded_rng(2));
+        let idx = Tensor::from_vec(vec![1.0, 3.0, 1.0], &[3])?;
+        check_param_grads(&table, |m| m.forward(idx.clone()));
+        Ok(())
+    }
+}

@@ -1,0 +1,103 @@
+//! `LayerNorm` over the last axis, PyTorch's `nn.LayerNorm(d)`.
+
+use super::leaf_module;
+use crate::module::{Forward, Param};
+use crate::tensor::Tensor;
+
+/// Normalises each vector along the last axis to zero mean and unit (biased) variance, then
+/// scales and shifts: `(x - mean) / sqrt(var + eps) * weight + bias`.
+///
+/// # Shapes
+/// - input `[..., d]`
+/// - output `[..., d]`
+pub struct LayerNorm {
+    /// `[d]`, initialised to ones.
+    pub weight: Param,
+    /// `[d]`, initialised to zeros.
+    pub bias: Param,
+    eps: f32,
+    training: bool,
+}
+
+impl LayerNorm {
+    /// Layer norm over width `d` with PyTorch's `eps = 1e-5`.
+    pub fn new(d: usize) -> Self {
+        Self::with_eps(d, 1e-5)
+    }
+
+    /// Layer norm with a custom `eps`.
+    pub fn with_eps(d: usize, eps: f32) -> Self {
+        LayerNorm {
+            weight: Param::new(&Tensor::ones(&[d])),
+            bias: Param::new(&Tensor::zeros(&[d])),
+            eps,
+            training: true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "({},), eps={:e}, elementwise_affine=true",
+            self.weight.numel(),
+            self.eps
+        )
+    }
+}
+
+leaf_module!(LayerNorm {
+    params: [weight, bias],
+    buffers: []
+});
+
+impl Forward for LayerNorm {
+    type Output = Tensor;
+
+    /// # Panics
+    /// When `input` has no axes or its last axis is not `d`.
+    fn forward(&self, input: Tensor) -> Tensor {
+        assert!(
+            input.ndim() > 0,
+            "LayerNorm: input must have at least one axis"
+        );
+        let axis = input.ndim() - 1;
+        let mean = input.mean_axis(axis, true);
+        let var = input.var_axis(axis, true);
+        let normalised = input.sub(&mean).div(&var.add_scalar(self.eps).sqrt());
+        normalised.mul(&self.weight).add(&self.bias)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::module::Module;
+    use crate::nn::gradcheck::check_param_grads;
+    use crate::tensor::seeded_rng;
+
+    #[test]
+    fn normalises_each_row_with_biased_variance() -> crate::Result<()> {
+        let norm = LayerNorm::new(4);
+        let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 2.0, 2.0, 2.0, 6.0], &[2, 4])?;
+        let y = norm.forward(x).to_vec();
+        // Row 0: mean 2.5, biased var 1.25.
+        let expected0 = (1.0 - 2.5) / (1.25f32 + 1e-5).sqrt();
+        assert!((y[0] - expected0).abs() < 1e-5);
+        // Row 1: mean 3, var 3.
+        let expected7 = (6.0 - 3.0) / (3.0f32 + 1e-5).sqrt();
+        assert!((y[7] - expected7).abs() < 1e-5);
+        assert_eq!(
+            norm.repr(),
+            "LayerNorm((4,), eps=1e-5, elementwise_affine=true)"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        let norm = LayerNorm::new(3);
+        norm.weight
+            .update_data(|w| w.assign(&ndarray::arr1(&[0.5, 1.5, -1.0]).into_dyn()));
+        let x = Tensor::randn(&[2, 3], 0.0, 1.0, &mut seeded_rng(4));
+        check_param_grads(&norm, |m| m.forward(x.clone()));
+    }
+}

@@ -1,0 +1,144 @@
+//! `Linear`: `y = x Wᵀ + b`, PyTorch's `nn.Linear`.
+
+use rand::Rng;
+
+use super::{init, leaf_module};
+use crate::module::{Forward, Param};
+use crate::tensor::Tensor;
+
+/// A fully connected layer: `y = x Wᵀ + b`.
+///
+/// # Shapes
+/// - input `[..., in_features]` (at least 1 axis)
+/// - output `[..., out_features]`
+pub struct Linear {
+    /// `[out_features, in_features]` (PyTorch's layout), initialised from `U(-k, k)` with
+    /// `k = 1/sqrt(in_features)`.
+    pub weight: Param,
+    /// `[out_features]`, initialised from `U(-k, k)`; `None` without bias.
+    pub bias: Option<Param>,
+    in_features: usize,
+    out_features: usize,
+    training: bool,
+}
+
+impl Linear {
+    /// A layer with PyTorch's default initialisation, drawn from `rng`.
+    pub fn new<R: Rng + ?Sized>(
+        in_features: usize,
+        out_features: usize,
+        bias: bool,
+        rng: &mut R,
+    ) -> Self {
+        let weight = init::uniform_fan_in(&[out_features, in_features], in_features, rng);
+        let bias = bias.then(|| init::uniform_fan_in(&[out_features], in_features, rng));
+        Linear {
+            weight,
+            bias,
+            in_features,
+            out_features,
+            training: true,
+        }
+    }
+
+    /// Input width.
+    pub fn in_features(&self) -> usize {
+        self.in_features
+    }
+
+    /// Output width.
+    pub fn out_features(&self) -> usize {
+        self.out_features
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "in_features={}, out_features={}, bias={}",
+            self.in_features,
+            self.out_features,
+            self.bias.is_some()
+        )
+    }
+}
+
+leaf_module!(Linear {
+    params: [weight, bias],
+    buffers: []
+});
+
+impl Forward for Linear {
+    type Output = Tensor;
+
+    /// # Panics
+    /// When the last axis of `input` is not `in_features` (the message names both shapes).
+    fn forward(&self, input: Tensor) -> Tensor {
+        let weight_t = self.weight.transpose(0, 1);
+        let output = match input.ndim() {
+            // A single sample: treat it as a batch of one, then drop the batch axis.
+            1 => input
+                .reshape(&[1, input.numel()])
+                .matmul(&weight_t)
+                .reshape(&[self.out_features]),
+            _ => input.matmul(&weight_t),
+        };
+        match &self.bias {
+            Some(bias) => output.add(bias),
+            None => output,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::module::Module;
+    use crate::nn::gradcheck::check_param_grads;
+    use crate::tensor::seeded_rng;
+
+    #[test]
+    fn init_stays_within_one_over_sqrt_fan_in() {
+        let layer = Linear::new(16, 8, true, &mut seeded_rng(0));
+        let bound = 1.0 / 4.0;
+        for (_, p) in layer.named_parameters() {
+            assert!(p.to_vec().iter().all(|v| v.abs() <= bound));
+        }
+        // Not all the same value: the draw really is random.
+        let values = layer.weight.to_vec();
+        assert!(values.iter().any(|v| (v - values[0]).abs() > 1e-6));
+    }
+
+    #[test]
+    fn forward_matches_hand_computed_affine_map() -> crate::Result<()> {
+        let mut layer = Linear::new(2, 1, true, &mut seeded_rng(0));
+        layer.weight = Param::new(&Tensor::from_vec(vec![2.0, -1.0], &[1, 2])?);
+        layer.bias = Some(Param::new(&Tensor::from_vec(vec![0.5], &[1])?));
+        let x = Tensor::from_vec(vec![1.0, 3.0, 4.0, 2.0], &[2, 2])?;
+        // [1,3]·[2,-1] + .5 = -0.5 ; [4,2]·[2,-1] + .5 = 6.5
+        assert_eq!(layer.forward(x).to_vec(), vec![-0.5, 6.5]);
+        let single = Tensor::from_vec(vec![1.0, 3.0], &[2])?;
+        assert_eq!(layer.forward(single).shape(), &[1]);
+        Ok(())
+    }
+
+    #[test]
+    fn forward_without_bias_is_matmul_and_names_only_weight() {
+        let layer = Linear::new(3, 2, false, &mut seeded_rng(1));
+        let names: Vec<String> = layer
+            .named_parameters()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["weight"]);
+        assert_eq!(
+            layer.repr(),
+            "Linear(in_features=3, out_features=2, bias=false)"
+        );
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        let layer = Linear::new(3, 2, true, &mut seeded_rng(2));
+        let x = Tensor::randn(&[4, 3], 0.0, 1.0, &mut seeded_rng(3));
+        check_param_grads(&layer, |m| m.forward(x.clone()));
+    }
+}

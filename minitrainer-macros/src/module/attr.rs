@@ -1,0 +1,167 @@
+// Parsing of `#[module(...)]` attributes into typed, still-unresolved values.
+//
+// Entry points: `container`, `field`, `reject`. Errors go to the `Ctxt` and parsing carries on
+// with the next key (serde's habit), so one compile reports every bad key. Duplicate keys are
+// reported at their second occurrence; every value remembers its key for conflict spans.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+use super::symbol::{ALIAS, CONTAINER_KEYS, CRATE, FIELD_KEYS, MODULE, RENAME, SKIP};
+use crate::ctxt::Ctxt;
+use crate::paths;
+use crate::suggest::unknown_key_message;
+
+/// A value set at most once, with the span of its key.
+pub struct Attr<T> {
+    name: &'static str,
+    value: Option<(Span, T)>,
+}
+
+impl<T> Attr<T> {
+    fn none(name: &'static str) -> Self {
+        Attr { name, value: None }
+    }
+
+    fn set(&mut self, cx: &Ctxt, key: &syn::Path, value: T) {
+        if self.value.is_some() {
+            cx.error_spanned_by(
+                key,
+                format!("duplicate module attribute `{}`; remove one", self.name),
+            );
+        } else {
+            self.value = Some((key.span(), value));
+        }
+    }
+
+    /// The key's span, when set.
+    pub fn key_span(&self) -> Option<Span> {
+        self.value.as_ref().map(|(span, _)| *span)
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(_, value)| value)
+    }
+
+    pub fn take(self) -> Option<T> {
+        self.value.map(|(_, value)| value)
+    }
+}
+
+/// `#[module(...)]` on the struct or enum.
+pub struct ContainerAttrs {
+    pub crate_path: Attr<syn::Path>,
+}
+
+/// `#[module(...)]` on a field.
+pub struct FieldAttrs {
+    pub skip: Attr<()>,
+    pub rename: Attr<syn::LitStr>,
+    /// Each alias with its key's span.
+    pub aliases: Vec<(Span, syn::LitStr)>,
+}
+
+fn module_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident(MODULE))
+}
+
+fn key_name(path: &syn::Path) -> String {
+    path.get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| quote::quote!(#path).to_string().replace(' ', ""))
+}
+
+pub fn container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
+    let mut out = ContainerAttrs {
+        crate_path: Attr::none(CRATE),
+    };
+    for attr in module_attrs(attrs) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            // #[module(crate = ::minitrainer_core)]
+            if meta.path.is_ident(CRATE) {
+                let path: syn::Path = meta.value()?.parse()?;
+                match paths::check_crate_override(&path) {
+                    Ok(()) => out.crate_path.set(cx, &meta.path, path),
+                    Err(err) => cx.syn_error(err),
+                }
+            } else {
+                let message = match FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
+                    true => format!(
+                        "`{}` is a field attribute; put it on a field, not on the type",
+                        key_name(&meta.path)
+                    ),
+                    false => unknown_key_message("module", &key_name(&meta.path), CONTAINER_KEYS),
+                };
+                cx.error_spanned_by(&meta.path, message);
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(err) = parsed {
+            cx.syn_error(err);
+        }
+    }
+    out
+}
+
+pub fn field(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs {
+        skip: Attr::none(SKIP),
+        rename: Attr::none(RENAME),
+        aliases: Vec::new(),
+    };
+    for attr in module_attrs(attrs) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(SKIP) {
+                // #[module(skip)]
+                out.skip.set(cx, &meta.path, ());
+            } else if meta.path.is_ident(RENAME) {
+                // #[module(rename = "name")]
+                let name: syn::LitStr = meta.value()?.parse()?;
+                out.rename.set(cx, &meta.path, name);
+            } else if meta.path.is_ident(ALIAS) {
+                // #[module(alias = "old_name")], repeatable
+                let name: syn::LitStr = meta.value()?.parse()?;
+                out.aliases.push((meta.path.span(), name));
+            } else {
+                let message = match meta.path.is_ident(CRATE) {
+                    true => {
+                        "`crate` is a container attribute; put it on the struct or enum".to_owned()
+                    }
+                    false => unknown_key_message("module", &key_name(&meta.path), FIELD_KEYS),
+                };
+                cx.error_spanned_by(&meta.path, message);
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(err) = parsed {
+            cx.syn_error(err);
+        }
+    }
+    out
+}
+
+/// Reports every `#[module(...)]` in `attrs` as misplaced (enum variants and their fields).
+pub fn reject(cx: &Ctxt, attrs: &[syn::Attribute], place: &str) {
+    for attr in module_attrs(attrs) {
+        cx.error_spanned_by(
+            attr,
+            format!(
+                "`#[module(...)]` is not supported on {place}; an enum variant's module is \
+                 transparent (named like the enum field itself)"
+            ),
+        );
+    }
+}
+
+// After an unknown key, consume `= value` or `(...)` so parsing can go on to the next key.
+fn skip_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        // The group is consumed whatever its content; its inner errors don't matter here.
+        let _ = meta.parse_nested_meta(|_| Ok(()));
+    }
+    Ok(())
+}
