@@ -14,3 +14,9 @@ pub use serde_json;
 )]
 pub trait VariantModule: Module {}
 impl<M: Module> VariantModule for M {}
+pub use crate::config::rules;
+pub use crate::config::typestate::{IsSet, IsUnset, Set};
+pub use crate::config::{
+    CheckError, Config, ConfigError, ConfigValue, Constraint, FieldPath, FieldSchema,
+    JsonSchemaDefs, Schema, VariantSchema, Violations, decode_and_validate, validate_tree,
+};

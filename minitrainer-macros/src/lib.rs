@@ -7,6 +7,7 @@ mod paths;
 mod suggest;
 
 mod module;
+mod config;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -92,4 +93,12 @@ pub fn model(
     input: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
     model::expand(args.into(), input.into()).into()
+}
+#[doc = include_str!("config/derive_docs.md")]
+#[proc_macro_derive(Config, attributes(config))]
+pub fn derive_config(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    config::expand(&input)
+        .unwrap_or_else(|err| config::fallback(&input, err))
+        .into()
 }

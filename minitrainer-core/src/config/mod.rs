@@ -1,7 +1,126 @@
-//! Validated configs: the `Config` trait that `#[derive(Config)]` implements.
-//! (Placeholder: filled in by the Config issue.)
+//! Validated configs: the [`Config`] trait that `#[derive(Config)]` implements.
+//!
+//! A config is parsed from JSON (or built with its generated builder) and validated in one
+//! step, so an invalid config is never handed out: [`Config::from_json`] and the builder's
+//! `build()` report every problem at once, each naming the dotted field path, the rule and the
+//! offending value. Code that consumes a config (the registry, the trainer) calls
+//! [`Config::validate`] again, since public fields can be changed after building.
+//!
+//! [`Config::schema`] describes the fields at run time (for `describe` and the registry) and
+//! exports a JSON Schema document for editors.
 
-/// A config was invalid or could not be parsed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {}
+mod error;
+mod json_schema;
+mod path;
+mod schema;
+mod value;
+
+#[doc(hidden)]
+pub mod rules;
+#[doc(hidden)]
+pub mod typestate;
+
+use std::fmt;
+
+use serde_json::Value;
+
+pub use error::{CheckError, ConfigError, Violation, ViolationKind, Violations};
+pub use json_schema::JsonSchemaDefs;
+pub use path::FieldPath;
+pub use schema::{Constraint, FieldSchema, Schema, SchemaKind, VariantSchema};
+pub use value::ConfigValue;
+
+/// A validated config: JSON in and out, validation, and a schema.
+///
+/// Implemented by `#[derive(Config)]` (see its docs for the attributes). The methods that
+/// create or describe a config need `Self: Sized`; the rest work on `dyn Config`.
+///
+/// ```
+/// use minitrainer::prelude::*;
+///
+/// #[derive(Config, Debug, PartialEq)]
+/// struct MlpConfig {
+///     #[config(min = 1)]
+///     in_dim: usize,
+///     #[config(default = vec![128], non_empty)]
+///     hidden: Vec<usize>,
+/// }
+///
+/// let config = MlpConfig::from_json(r#"{"in_dim": 64}"#)?;
+/// assert_eq!(config.hidden, [128]);
+/// assert_eq!(MlpConfig::from_json(&config.to_json())?, config);
+///
+/// let err = MlpConfig::from_json(r#"{"in_dim": 0, "hiden": [8]}"#).unwrap_err();
+/// assert_eq!(err.to_string(), r#"unknown field "hiden"; did you mean "hidden"?"#);
+/// # Ok::<(), ConfigError>(())
+/// ```
+pub trait Config: fmt::Display {
+    /// Reads and validates a config from a JSON value. Missing defaulted fields take their
+    /// defaults.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] listing every unknown key (with a suggestion), missing
+    /// required field and value of the wrong type; once those are fixed, every violated rule.
+    fn from_value(value: Value) -> Result<Self, ConfigError>
+    where
+        Self: Sized;
+
+    /// Parses and validates a config from JSON text.
+    ///
+    /// # Errors
+    /// [`ConfigError::Json`] with line and column when the text is not JSON, otherwise as
+    /// [`Config::from_value`].
+    fn from_json(text: &str) -> Result<Self, ConfigError>
+    where
+        Self: Sized,
+    {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))?;
+        Self::from_value(value)
+    }
+
+    /// The config as a JSON value, every field included (defaults too).
+    fn to_value(&self) -> Value;
+
+    /// The config as pretty-printed JSON text, readable back by [`Config::from_json`] to an
+    /// equal config (floats bit for bit).
+    fn to_json(&self) -> String {
+        format!("{:#}", self.to_value())
+    }
+
+    /// Checks every rule, of nested configs too.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] listing every violated rule; cross-field checks run only when
+    /// every field rule holds (they may divide by a field that was just found to be zero).
+    fn validate(&self) -> Result<(), ConfigError>;
+
+    /// The fields, their types, defaults, constraints and docs.
+    fn schema() -> Schema
+    where
+        Self: Sized;
+}
+
+/// The `from_value` of every derived config: decode (collecting every problem), then validate.
+#[doc(hidden)]
+pub fn decode_and_validate<T: ConfigValue + Config>(value: Value) -> Result<T, ConfigError> {
+    let mut errors = Violations::new();
+    let decoded = T::decode(value, &FieldPath::root(), &mut errors);
+    errors.into_result()?;
+    match decoded {
+        Some(config) => {
+            config.validate()?;
+            Ok(config)
+        }
+        // `decode` returns `None` only after recording a violation.
+        None => Err(ConfigError::Invalid(Violations::new())),
+    }
+}
+
+/// The `validate` of every derived config.
+#[doc(hidden)]
+pub fn validate_tree<T: ConfigValue>(config: &T) -> Result<(), ConfigError> {
+    let mut errors = Violations::new();
+    config.validate_nested(&FieldPath::root(), &mut errors);
+    errors.into_result()
+}

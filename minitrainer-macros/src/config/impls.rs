@@ -1,0 +1,77 @@
+// The trait impls of a config struct: `Config`, `ConfigValue` (what lets it nest), `Display`,
+// `PlainData` (it may sit in a `#[derive(Module)]` struct) and `RuleValue` (a `validate` rule
+// may look at a nested config).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Gen;
+use super::{json, rules, schema};
+
+pub fn gen_impls(g: &Gen) -> TokenStream {
+    let rt = &g.rt;
+    let ident = g.cont.ident;
+    let name = ident.to_string();
+    let schema = schema::gen_schema(g);
+    let decode = json::gen_decode(g);
+    let encode = json::gen_encode(g);
+    let fmt_value = json::gen_fmt_value(g);
+    let validate_nested = rules::gen_validate_nested(g);
+    quote! {
+        #[automatically_derived]
+        impl #rt::Config for #ident {
+            fn from_value(
+                __value: #rt::serde_json::Value,
+            ) -> ::core::result::Result<Self, #rt::ConfigError> {
+                #rt::decode_and_validate(__value)
+            }
+
+            fn to_value(&self) -> #rt::serde_json::Value {
+                #rt::ConfigValue::encode(self)
+            }
+
+            fn validate(&self) -> ::core::result::Result<(), #rt::ConfigError> {
+                #rt::validate_tree(self)
+            }
+
+            #schema
+        }
+
+        #[automatically_derived]
+        impl #rt::ConfigValue for #ident {
+            fn type_name() -> ::std::string::String {
+                ::std::string::String::from(#name)
+            }
+
+            #encode
+            #decode
+            #validate_nested
+
+            fn json_schema(__defs: &mut #rt::JsonSchemaDefs) -> #rt::serde_json::Value {
+                __defs.reference(#name, |__defs| {
+                    <Self as #rt::Config>::schema().json_schema_body(__defs)
+                })
+            }
+
+            #fmt_value
+        }
+
+        #[automatically_derived]
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #rt::ConfigValue::fmt_value(self, __f)
+            }
+        }
+
+        #[automatically_derived]
+        impl #rt::PlainData for #ident {}
+
+        #[automatically_derived]
+        impl #rt::rules::RuleValue for #ident {
+            type Item = Self;
+            fn rule_item(&self) -> ::core::option::Option<&Self> {
+                ::core::option::Option::Some(self)
+            }
+        }
+    }
+}
