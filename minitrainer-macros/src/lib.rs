@@ -6,8 +6,8 @@ mod ctxt;
 mod paths;
 mod suggest;
 
-mod module;
 mod config;
+mod module;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};

@@ -70,6 +70,16 @@ pub enum RegistryError {
         others: usize,
     },
 
+    /// Something in a pretrained directory's file is wrong; `source` says what.
+    #[error("`{}`: {source}", path.display())]
+    InFile {
+        /// The file concerned (`config.json` or `model.safetensors`).
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        #[source]
+        source: Box<crate::Error>,
+    },
+
     /// A typed constructor (`Mlp::from_config_str`) was given a spec for another model type.
     #[error(
         "this config is for model type \"{found}\", but `{type_name}` is registered as \"{expected}\""

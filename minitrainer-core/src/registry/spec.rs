@@ -175,6 +175,7 @@ impl Compact<'_> {
                 }
                 '[' => closers.push(']'),
                 '{' => closers.push('}'),
+                // The guard pops: a matching closer falls through to `_`, already popped.
                 ']' | '}' if closers.pop() != Some(c) => {
                     self.pos = start + i;
                     return Err(self.error(format!("unbalanced `{c}` in the value of `{key}`")));

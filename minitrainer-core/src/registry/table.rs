@@ -148,6 +148,7 @@ mod tests {
             name,
             type_name,
             build: never_built,
+            schema: <crate::nn::LinearConfig as crate::config::Config>::schema,
         }
     }
 

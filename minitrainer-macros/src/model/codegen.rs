@@ -38,6 +38,7 @@ pub fn generate(model: &Model) -> TokenStream {
                     name: #name,
                     type_name: ::core::concat!(::core::module_path!(), "::", #type_name),
                     build: #build_fn,
+                    schema: #private::schema_of::<#ident>,
                 };
             }
 
