@@ -2,3 +2,5 @@
 
 mod derive_config;
 mod derive_module;
+mod pretrained;
+mod registry;

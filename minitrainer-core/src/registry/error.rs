@@ -126,12 +126,12 @@ fn unknown_model(name: &str, suggestion: Option<&str>, registered: &[&str]) -> S
         message += &format!("; no models are registered at all: {LINK_HINT}");
     } else {
         message += &format!(
-            "; {} registered: {}",
+            " ({} registered: {})",
             registered.len(),
             quoted(registered.iter().copied())
         );
         if suggestion.is_none() {
-            message += &format!("; {LINK_HINT}");
+            message += &format!(". Note: {LINK_HINT}");
         }
     }
     message

@@ -221,6 +221,10 @@ impl Compact<'_> {
             // Our column replaces serde_json's "at line 1 column N", which counts within the value.
             let message = error.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message);
+            if message == "trailing characters" {
+                // `in_dim=4 out_dim=2`: a complete value, then more; most likely a lost comma.
+                return self.error(format!("expected `,` or `)` after the value of `{key}`"));
+            }
             self.error(format!(
                 "expected a JSON value for `{key}`: {message}{hint}"
             ))

@@ -182,3 +182,10 @@ fn json_must_be_an_object_with_a_string_model_type() {
     let error = ModelSpec::parse(r#"{"model_type": 3}"#).expect_err("not a string");
     assert!(error.to_string().contains("must be a string"), "{error}");
 }
+
+#[test]
+fn a_lost_comma_is_reported_as_one() {
+    let (column, message) = syntax_error("mlp(in_dim=4 out_dim=2)");
+    assert_eq!(column, 14);
+    assert_eq!(message, "expected `,` or `)` after the value of `in_dim`");
+}

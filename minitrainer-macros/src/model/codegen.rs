@@ -25,6 +25,8 @@ pub fn generate(model: &Model) -> TokenStream {
     let assert_config = gen_assert_config(model, &private);
     quote! {
         const _: () = {
+            // Named after the type, as written (`__minitrainer_build_Mlp`).
+            #[allow(non_snake_case)]
             fn #build_fn(
                 __fields: #private::JsonMap,
                 __init: &mut #private::Init,
