@@ -24,7 +24,7 @@ pub use crate::config::{
 // ---- #[model] ----------------------------------------------------------------------------
 pub use crate::error::Error;
 pub use crate::registry::{
-    Init, Model, ModelEntry, Registered, assert_built_from, build_boxed, schema_of,
+    Init, Model, ModelEntry, Registered, assert_config_of, build_boxed, schema_of,
 };
 /// The config fields handed to a model's build fn.
 pub type JsonMap = serde_json::Map<String, serde_json::Value>;

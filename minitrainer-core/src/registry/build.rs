@@ -24,6 +24,11 @@ use crate::module::Layer;
 ///
 /// The model is a [`Layer`] (a thread-safe `Tensor → Tensor` module), so a built model can sit
 /// behind `Box<dyn Model>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Build`",
+    label = "#[model] needs `impl Build for {Self}`",
+    note = "add `impl Build for {Self} {{ type Config = ...; fn build(config: &Self::Config, init: &mut Init) -> Self {{ ... }} }}`"
+)]
 pub trait Build: Layer + Sized {
     /// The config the model is built from.
     type Config: Config + Clone + Send + Sync + 'static;
@@ -122,15 +127,16 @@ pub fn schema_of<T: Registered>() -> Schema {
 }
 
 /// Compile-time link between `#[model(config = C)]` and `impl Build for M { type Config = C }`.
+/// The bound sits on the config type, so that a mismatch is reported on the `config = ...`
+/// argument the user wrote.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not built from `{C}`",
-    label = "this is not the `Build::Config` of `{Self}`",
-    note = "`config = ...` in #[model] must name the `type Config` of `impl Build for {Self}` \
-            (and `{Self}` must implement `Build`)"
+    message = "`{Self}` is not the config of `{M}`",
+    label = "`impl Build for {M}` names another `type Config`",
+    note = "`config = ...` in #[model] must name the `type Config` of `impl Build for {M}`"
 )]
-pub trait BuiltFrom<C> {}
+pub trait ConfigOf<M> {}
 
-impl<T: Build> BuiltFrom<T::Config> for T {}
+impl<M: Build> ConfigOf<M> for M::Config {}
 
 /// Emitted by `#[model]`, spanned on the `config = ...` type.
-pub fn assert_built_from<M: BuiltFrom<C>, C>() {}
+pub fn assert_config_of<C: ConfigOf<M>, M>() {}

@@ -20,7 +20,7 @@
 //! registered and what to add). Naming the crate once is enough — rustc then keeps every
 //! `#[used]` static of it, registrations included, even if nothing else from it is used:
 //!
-//! ```ignore
+//! ```text
 //! use my_models as _; // links my_models, so its #[model] types are registered
 //! ```
 //!
@@ -39,7 +39,7 @@ mod seed;
 mod spec;
 mod table;
 
-pub use build::{Build, BuiltFrom, Registered, assert_built_from};
+pub use build::{Build, ConfigOf, Registered, assert_config_of};
 pub use configured::Configured;
 pub use entry::{BuildFn, ModelEntry, SchemaFn};
 pub use error::RegistryError;

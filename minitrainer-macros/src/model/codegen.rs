@@ -55,7 +55,7 @@ pub fn generate(model: &Model) -> TokenStream {
 fn gen_assert_config(model: &Model, private: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let config = &model.config;
-    let assertion = quote_spanned!(config.span()=> #private::assert_built_from::<#ident, #config>);
+    let assertion = quote_spanned!(config.span()=> #private::assert_config_of::<#config, #ident>);
     quote! {
         const _: fn() = #assertion;
     }

@@ -65,7 +65,7 @@ mod tests {
         assert!(out.contains("fn __minitrainer_build_Mlp"), "{out}");
         assert!(out.contains("inventory :: submit !"), "{out}");
         assert!(
-            out.contains("assert_built_from :: < Mlp , MlpConfig >"),
+            out.contains("assert_config_of :: < MlpConfig , Mlp >"),
             "{out}"
         );
         assert!(!out.contains("compile_error"), "{out}");
