@@ -6,14 +6,6 @@ pub use crate::module::{
 pub use inventory;
 pub use serde_json;
 
-/// Spanned assertion the derive emits for an enum variant's field: it must be a module.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a Module",
-    label = "an enum variant of a module must hold exactly one module",
-    note = "derive `Module` for it, or wrap the parameters in a struct that does"
-)]
-pub trait VariantModule: Module {}
-impl<M: Module> VariantModule for M {}
 pub use crate::config::rules;
 pub use crate::config::typestate::{IsSet, IsUnset, Set};
 pub use crate::config::{

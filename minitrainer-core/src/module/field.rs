@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 
 use super::{Buffer, FieldName, Module, Param, Visitor, VisitorMut};
 
-/// A field type `#[derive(Module)]` knows how to walk: a parameter, a buffer, a module, a
+/// A field type `#[derive(Module)]` knows how to walk (a supertrait of [`Module`], so generic
+/// code bounded by `M: Module` can hold an `M` field): a parameter, a buffer, a module, a
 /// container of those, or plain data (not walked).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a Module or plain data",
@@ -28,7 +29,12 @@ use super::{Buffer, FieldName, Module, Param, Visitor, VisitorMut};
 )]
 pub trait ModuleField {
     /// `false` for plain data (the default): containers of it are not walked at all.
-    const HOLDS_STATE: bool = false;
+    fn holds_state() -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
 
     /// Reports this field to `visitor` under `name` (plain data: nothing).
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
@@ -64,7 +70,9 @@ pub fn visit_child_mut<M: Module + ?Sized>(
 }
 
 impl ModuleField for Param {
-    const HOLDS_STATE: bool = true;
+    fn holds_state() -> bool {
+        true
+    }
 
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
         visitor.param(name, self);
@@ -76,7 +84,9 @@ impl ModuleField for Param {
 }
 
 impl ModuleField for Buffer {
-    const HOLDS_STATE: bool = true;
+    fn holds_state() -> bool {
+        true
+    }
 
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
         visitor.buffer(name, self);
@@ -90,7 +100,9 @@ impl ModuleField for Buffer {
 // `Option` is transparent: `Some(x)` is named like `x`, `None` registers nothing (PyTorch's
 // `bias=None`).
 impl<T: ModuleField> ModuleField for Option<T> {
-    const HOLDS_STATE: bool = T::HOLDS_STATE;
+    fn holds_state() -> bool {
+        T::holds_state()
+    }
 
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
         if let Some(inner) = self {
@@ -105,9 +117,12 @@ impl<T: ModuleField> ModuleField for Option<T> {
     }
 }
 
-// `Box` is transparent too: boxing a module does not add a path segment.
+// `Box` is transparent too: boxing a module does not add a path segment. (It claims to hold
+// state because `T` may be unsized, e.g. `dyn Layer`; walking a boxed plain value is a no-op.)
 impl<T: ModuleField + ?Sized> ModuleField for Box<T> {
-    const HOLDS_STATE: bool = T::HOLDS_STATE;
+    fn holds_state() -> bool {
+        true
+    }
 
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
         (**self).visit_field(name, visitor);
@@ -124,16 +139,18 @@ impl<T: ModuleField + ?Sized> ModuleField for Box<T> {
 macro_rules! container_field {
     ([$($generics:tt)*] $ty:ty, $elem:ident) => {
         impl<$($generics)*> ModuleField for $ty {
-            const HOLDS_STATE: bool = $elem::HOLDS_STATE;
+            fn holds_state() -> bool {
+                $elem::holds_state()
+            }
 
             fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
-                if $elem::HOLDS_STATE {
+                if $elem::holds_state() {
                     visit_child(self, name, visitor);
                 }
             }
 
             fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
-                if $elem::HOLDS_STATE {
+                if $elem::holds_state() {
                     visit_child_mut(self, name, visitor);
                 }
             }
@@ -152,7 +169,9 @@ container_field!([T: ModuleField + 'static] BTreeMap<String, T>, T);
 macro_rules! __module_field {
     ($ty:ty) => {
         impl $crate::module::ModuleField for $ty {
-            const HOLDS_STATE: bool = true;
+            fn holds_state() -> bool {
+                true
+            }
 
             fn visit_field<'a>(
                 &'a self,
@@ -173,6 +192,5 @@ macro_rules! __module_field {
     };
 }
 
-__module_field!(dyn Module);
-__module_field!(dyn Module + Send);
-__module_field!(dyn Module + Send + Sync);
+// `dyn Module` (and `dyn Layer`) need no impl: `ModuleField` is a supertrait of `Module`, so
+// trait objects walk through the concrete type's impl.

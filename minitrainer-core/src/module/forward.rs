@@ -43,5 +43,3 @@ pub trait Forward<Input = Tensor>: Module {
 pub trait Layer: Forward<Tensor, Output = Tensor> + Send + Sync {}
 
 impl<T: Forward<Tensor, Output = Tensor> + Send + Sync> Layer for T {}
-
-crate::__module_field!(dyn Layer);

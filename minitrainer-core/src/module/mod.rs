@@ -73,7 +73,12 @@ impl<T: Module> AsDynModule for T {
 ///
 /// `'static` (through [`Any`]) because modules own their parameters; this also allows
 /// downcasting a `&dyn Module` with [`AsDynModule::as_any`].
-pub trait Module: Any + AsDynModule {
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Module",
+    label = "not a module",
+    note = "derive it with `#[derive(Module)]`; an enum variant of a module holds exactly one module"
+)]
+pub trait Module: Any + AsDynModule + ModuleField {
     /// Reports every field (child module, parameter, buffer) to `visitor`, in field order.
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>);
 

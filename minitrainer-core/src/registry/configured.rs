@@ -12,7 +12,9 @@ use super::build::Registered;
 use super::seed::Init;
 use crate::Error;
 use crate::config::Config;
-use crate::module::{Forward, Module, Visitor, VisitorMut};
+use crate::module::{
+    FieldName, Forward, Module, ModuleField, Visitor, VisitorMut, visit_child, visit_child_mut,
+};
 use crate::tensor::Tensor;
 
 /// A model and its validated config. Dereferences to the model, so `configured.head` and
@@ -102,6 +104,19 @@ impl<T: Registered> Module for Configured<T> {
     }
     fn set_local_training(&mut self, training: bool) {
         self.model.set_local_training(training);
+    }
+}
+
+// As a field of another module, it is a child module like any other.
+impl<T: Registered> ModuleField for Configured<T> {
+    fn holds_state() -> bool {
+        true
+    }
+    fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
+        visit_child(self, name, visitor);
+    }
+    fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
+        visit_child_mut(self, name, visitor);
     }
 }
 

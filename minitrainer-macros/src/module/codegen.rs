@@ -27,7 +27,9 @@ pub fn module(cont: &Container) -> TokenStream {
 
             #[automatically_derived]
             impl #impl_generics #private::ModuleField for #ident #ty_generics #where_clause {
-                const HOLDS_STATE: bool = true;
+                fn holds_state() -> bool {
+                    true
+                }
 
                 fn visit_field<'__a>(
                     &'__a self,
@@ -72,7 +74,8 @@ fn gen_where(cont: &Container, private: &TokenStream) -> TokenStream {
             .filter(|f| !f.skip)
             .map(|f| {
                 let ty = f.ty;
-                quote_spanned!(ty.span()=> #ty: #private::ModuleField,)
+                let bound = respan(quote!(#private::ModuleField), ty.span());
+                quote_spanned!(ty.span()=> #ty: #bound,)
             })
             .collect(),
         Data::Enum(variants) => variants
@@ -80,11 +83,30 @@ fn gen_where(cont: &Container, private: &TokenStream) -> TokenStream {
             .filter_map(|v| v.field.as_ref())
             .map(|f| {
                 let ty = f.ty;
-                quote_spanned!(ty.span()=> #ty: #private::VariantModule,)
+                let bound = respan(quote!(#private::Module), ty.span());
+                quote_spanned!(ty.span()=> #ty: #bound,)
             })
             .collect(),
     };
     quote!(where #existing #(#statics)* #(#fields)*)
+}
+
+/// `tokens` with every span set to `span`: a bound whose tokens all point at the field type
+/// is reported there (mixed spans make rustc fall back to the derive attribute).
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            }
+            tree.set_span(span);
+            tree
+        })
+        .collect()
 }
 
 fn gen_struct(cont: &Container, fields: &[Field], private: &TokenStream) -> TokenStream {

@@ -1,0 +1,95 @@
+//! Freezing parameters by subtree or glob: frozen parameters get no gradient.
+
+use minitrainer::module::{ModuleError, ParamSummary};
+use minitrainer::prelude::*;
+
+#[derive(Module)]
+struct Encoder {
+    layers: Vec<Linear>,
+}
+
+#[derive(Module)]
+struct Classifier {
+    encoder: Encoder,
+    head: Linear,
+}
+
+impl Forward for Classifier {
+    type Output = Tensor;
+    fn forward(&self, x: Tensor) -> Tensor {
+        let h = self.encoder.layers.iter().fold(x, |h, l| l.call(h).tanh());
+        self.head.call(h)
+    }
+}
+
+fn classifier() -> Classifier {
+    let mut rng = seeded_rng(0);
+    Classifier {
+        encoder: Encoder {
+            layers: vec![
+                Linear::new(3, 3, true, &mut rng),
+                Linear::new(3, 3, true, &mut rng),
+            ],
+        },
+        head: Linear::new(3, 2, true, &mut rng),
+    }
+}
+
+#[test]
+fn frozen_subtree_gets_no_gradient_after_backward() -> Result<(), ModuleError> {
+    let model = classifier();
+    assert_eq!(model.freeze("encoder.*")?, 4);
+    model.call(Tensor::ones(&[2, 3])).sum().backward();
+    for (name, param) in model.named_parameters() {
+        let frozen = name.starts_with("encoder.");
+        assert_eq!(param.is_frozen(), frozen, "{name}");
+        assert_eq!(param.grad().is_none(), frozen, "{name} grad");
+    }
+    assert_eq!(model.trainable_parameters().len(), 2);
+    assert_eq!(
+        model.param_summary(),
+        ParamSummary {
+            trainable_tensors: 2,
+            trainable: 8,
+            frozen_tensors: 4,
+            frozen: 24
+        }
+    );
+    assert_eq!(
+        model.param_summary().to_string(),
+        "trainable: 8 (2 tensors), frozen: 24 (4 tensors), total: 32"
+    );
+    Ok(())
+}
+
+#[test]
+fn patterns_select_subtrees_globs_and_single_parameters() -> Result<(), ModuleError> {
+    let model = classifier();
+    assert_eq!(model.freeze("*.bias")?, 3);
+    assert_eq!(model.unfreeze("encoder.layers.1")?, 2);
+    assert_eq!(model.unfreeze("head.bias")?, 1);
+    let frozen: Vec<String> = model
+        .named_parameters()
+        .into_iter()
+        .filter(|(_, p)| p.is_frozen())
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(frozen, ["encoder.layers.0.bias"]);
+    model.freeze_all();
+    assert!(model.trainable_parameters().is_empty());
+    model.unfreeze_all();
+    assert_eq!(model.trainable_parameters().len(), 6);
+    Ok(())
+}
+
+#[test]
+fn a_pattern_matching_nothing_is_an_error_with_a_suggestion() {
+    let err = classifier().freeze("encodr").err();
+    assert_eq!(
+        err,
+        Some(ModuleError::NoMatch {
+            pattern: "encodr".into(),
+            suggestion: Some("encoder".into())
+        })
+    );
+}

@@ -1,0 +1,17 @@
+// `crate = ::minitrainer_core` for users who depend on the runtime without the facade.
+use minitrainer_core::module::Module as _;
+use minitrainer_core::nn::Linear;
+use minitrainer_core::tensor::seeded_rng;
+
+#[derive(minitrainer::Module)]
+#[module(crate = ::minitrainer_core)]
+struct Net {
+    head: Linear,
+}
+
+fn main() {
+    let net = Net {
+        head: Linear::new(3, 2, true, &mut seeded_rng(0)),
+    };
+    assert_eq!(net.num_parameters(), 8);
+}

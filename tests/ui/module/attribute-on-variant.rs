@@ -1,0 +1,9 @@
+use minitrainer::prelude::*;
+
+#[derive(Module)]
+enum Act {
+    #[module(rename = "r")]
+    Relu(ReLU),
+}
+
+fn main() {}

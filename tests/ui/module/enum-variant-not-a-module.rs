@@ -1,0 +1,9 @@
+use minitrainer::prelude::*;
+
+#[derive(Module)]
+enum Act {
+    Relu(ReLU),
+    Scale(f32),
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use minitrainer::prelude::*;
+
+#[derive(Module)]
+#[module(skip)]
+struct Net {
+    head: Linear,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use minitrainer::prelude::*;
+
+#[derive(Module)]
+struct Net<'a> {
+    head: &'a Linear,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use minitrainer::prelude::*;
+
+#[derive(Module)]
+struct Net {
+    #[module(rename = "enc.head")]
+    head: Linear,
+}
+
+fn main() {}
