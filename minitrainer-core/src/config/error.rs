@@ -323,12 +323,12 @@ impl<'a> IntoIterator for &'a Violations {
 /// involved and what they must satisfy.
 ///
 /// ```
-/// use minitrainer::config::CheckError;
+/// use minitrainer_core::config::CheckError;
 ///
 /// struct Attention { d_model: usize, n_heads: usize }
 ///
 /// fn heads_divide_width(c: &Attention) -> Result<(), CheckError> {
-///     if c.d_model % c.n_heads == 0 {
+///     if c.d_model.is_multiple_of(c.n_heads) {
 ///         Ok(())
 ///     } else {
 ///         Err(CheckError::new(["d_model", "n_heads"], "d_model must be divisible by n_heads"))

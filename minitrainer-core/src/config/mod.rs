@@ -35,10 +35,15 @@ pub use value::ConfigValue;
 /// Implemented by `#[derive(Config)]` (see its docs for the attributes). The methods that
 /// create or describe a config need `Self: Sized`; the rest work on `dyn Config`.
 ///
+/// Users write `use minitrainer::prelude::*;`; inside this crate's docs the runtime is named
+/// directly, hence the `crate` override.
+///
 /// ```
-/// use minitrainer::prelude::*;
+/// use minitrainer_core::config::{Config, ConfigError};
+/// use minitrainer_macros::Config;
 ///
 /// #[derive(Config, Debug, PartialEq)]
+/// #[config(crate = ::minitrainer_core)]
 /// struct MlpConfig {
 ///     #[config(min = 1)]
 ///     in_dim: usize,

@@ -9,8 +9,7 @@
 // typestate bypass could not produce a half-built config.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::{format_ident, quote};
 
 use super::Gen;
 use super::ast::{Default, Field, Shape};
@@ -79,17 +78,20 @@ pub fn gen_constructors(g: &Gen) -> TokenStream {
         let method = format_ident!("with_{}", name);
         let member = field.ident;
         let (param_ty, convert) = setter_param(field);
-        let others = idents.iter().zip(g.fields).filter(|(_, f)| f.ident != member).map(|(i, f)| {
-            quote_spanned!(f.ty.span()=> #i: ::core::clone::Clone::clone(&self.#i))
-        });
         let doc = format!(
-            "A copy with `{name}` replaced, validated.\n\n# Errors\nEvery rule the new value \
-             (or a cross-field check) violates; `self` is unchanged."
+            "A copy with `{name}` replaced, validated. Needs `{ident}: Clone`.\n\n# Errors\n\
+             Every rule the new value (or a cross-field check) violates; `self` is unchanged."
         );
+        // `for<'__w>` defers the `Clone` bound to the call site: a config that isn't `Clone`
+        // still compiles, it just has no `with_*` methods to call.
         quote! {
             #[doc = #doc]
-            pub fn #method(&self, value: #param_ty) -> ::core::result::Result<Self, #rt::ConfigError> {
-                let __next = #ident { #member: #convert, #(#others,)* };
+            pub fn #method(&self, value: #param_ty) -> ::core::result::Result<Self, #rt::ConfigError>
+            where
+                for<'__w> Self: ::core::clone::Clone,
+            {
+                let mut __next = ::core::clone::Clone::clone(self);
+                __next.#member = #convert;
                 #rt::validate_tree(&__next)?;
                 ::core::result::Result::Ok(__next)
             }

@@ -17,7 +17,10 @@ pub fn gen_impls(g: &Gen) -> TokenStream {
     let encode = json::gen_encode(g);
     let fmt_value = json::gen_fmt_value(g);
     let validate_nested = rules::gen_validate_nested(g);
+    let default = gen_default(g);
     quote! {
+        #default
+
         #[automatically_derived]
         impl #rt::Config for #ident {
             fn from_value(
@@ -71,6 +74,27 @@ pub fn gen_impls(g: &Gen) -> TokenStream {
             type Item = Self;
             fn rule_item(&self) -> ::core::option::Option<&Self> {
                 ::core::option::Option::Some(self)
+            }
+        }
+    }
+}
+
+/// `Default` when every field has a default: the builder with nothing set. A default that breaks
+/// the config's own rules is a bug in the source, so it panics, naming every violation.
+fn gen_default(g: &Gen) -> TokenStream {
+    if g.fields.iter().any(|f| f.default.is_required()) {
+        return TokenStream::new();
+    }
+    let ident = g.cont.ident;
+    let message = format!("the defaults of `{ident}` violate its rules: {{}}");
+    quote! {
+        #[automatically_derived]
+        impl ::core::default::Default for #ident {
+            fn default() -> Self {
+                match #ident::builder().build() {
+                    ::core::result::Result::Ok(__config) => __config,
+                    ::core::result::Result::Err(__error) => ::core::panic!(#message, __error),
+                }
             }
         }
     }

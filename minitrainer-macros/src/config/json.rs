@@ -41,14 +41,11 @@ pub fn gen_decode(g: &Gen) -> TokenStream {
         let name = &field.name;
         let member = field.ident;
         let ty = field.ty;
+        let decode = quote_spanned!(ty.span()=> <#ty as #rt::ConfigValue>::decode);
         quote! {
             #name => {
                 __seen[#i] = true;
-                __builder.#member = <#ty as #rt::ConfigValue>::decode(
-                    __item,
-                    &__path.field(#name),
-                    __errors,
-                );
+                __builder.#member = #decode(__item, &__path.field(#name), __errors);
             }
         }
     });
@@ -85,11 +82,12 @@ pub fn gen_encode(g: &Gen) -> TokenStream {
     let inserts = g.fields.iter().map(|field| {
         let name = &field.name;
         let member = field.ident;
+        // Spanned on the field type, like every per-field trait call: a type that is not a
+        // `ConfigValue` then yields one error, at the field, instead of one per call site.
+        let ty = field.ty;
+        let encode = quote_spanned!(ty.span()=> <#ty as #rt::ConfigValue>::encode);
         quote! {
-            __map.insert(
-                ::std::string::String::from(#name),
-                #rt::ConfigValue::encode(&self.#member),
-            );
+            __map.insert(::std::string::String::from(#name), #encode(&self.#member));
         }
     });
     quote! {
@@ -112,9 +110,11 @@ pub fn gen_fmt_value(g: &Gen) -> TokenStream {
         } else {
             format!(", {}: ", field.name)
         };
+        let ty = field.ty;
+        let fmt_value = quote_spanned!(ty.span()=> <#ty as #rt::ConfigValue>::fmt_value);
         quote! {
             __f.write_str(#label)?;
-            #rt::ConfigValue::fmt_value(&self.#member, __f)?;
+            #fmt_value(&self.#member, __f)?;
         }
     });
     let close = if g.fields.is_empty() { "}" } else { " }" };

@@ -110,11 +110,13 @@ pub fn gen_validate_nested(g: &Gen) -> TokenStream {
             };
             quote_spanned!(rule.key=> #rt::rules::#call;)
         });
+        let ty = field.ty;
+        let nested = quote_spanned!(ty.span()=> <#ty as #rt::ConfigValue>::validate_nested);
         quote! {
             {
                 let __field = __path.field(#name);
                 #(#rules)*
-                #rt::ConfigValue::validate_nested(&self.#member, &__field, __errors);
+                #nested(&self.#member, &__field, __errors);
             }
         }
     });

@@ -2,7 +2,8 @@
 // the bounds evaluated through the same functions the builder and `validate` use.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use super::Gen;
 use super::ast::Default;
@@ -60,14 +61,15 @@ pub fn gen_schema(g: &Gen) -> TokenStream {
                 }
             }
         });
+        let value_trait = quote_spanned!(ty.span()=> <#ty as #rt::ConfigValue>);
         quote! {
             #rt::FieldSchema::new(
                 #field_name,
-                <#ty as #rt::ConfigValue>::type_name(),
+                #value_trait::type_name(),
                 #default,
                 ::std::vec![#(#constraints),*],
                 #field_docs,
-                <#ty as #rt::ConfigValue>::json_schema,
+                #value_trait::json_schema,
             )
         }
     });

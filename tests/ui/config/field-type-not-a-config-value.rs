@@ -1,0 +1,10 @@
+use minitrainer::prelude::*;
+
+struct Tokenizer;
+
+#[derive(Config)]
+struct DataConfig {
+    tokenizer: Tokenizer,
+}
+
+fn main() {}

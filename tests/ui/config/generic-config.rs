@@ -1,0 +1,8 @@
+use minitrainer::prelude::*;
+
+#[derive(Config)]
+struct MlpConfig<T> {
+    in_dim: T,
+}
+
+fn main() {}
