@@ -12,3 +12,11 @@ pub use crate::config::{
     CheckError, Config, ConfigError, ConfigValue, Constraint, FieldPath, FieldSchema,
     JsonSchemaDefs, Schema, VariantSchema, Violations, decode_and_validate, validate_tree,
 };
+
+// ---- #[model] ----------------------------------------------------------------------------
+pub use crate::error::Error;
+pub use crate::registry::{
+    Init, Model, ModelEntry, Registered, assert_config_of, build_boxed, schema_of,
+};
+/// The config fields handed to a model's build fn.
+pub type JsonMap = serde_json::Map<String, serde_json::Value>;

@@ -4,7 +4,9 @@
 //! everything that comes from outside the program (files, config text, data) is an `Error`.
 
 use crate::config::ConfigError;
+use crate::io::IoError;
 use crate::module::ModuleError;
+use crate::registry::RegistryError;
 use crate::tensor::TensorError;
 
 /// Any error minitrainer returns.
@@ -25,6 +27,16 @@ pub enum Error {
     /// A config was invalid or could not be parsed.
     #[error(transparent)]
     Config(#[from] ConfigError),
+
+    // ---- io --------------------------------------------------------------------------------
+    /// A weight file or pretrained directory could not be read or written.
+    #[error(transparent)]
+    Io(#[from] IoError),
+
+    // ---- registry --------------------------------------------------------------------------
+    /// Building a model by name failed (spec syntax, unknown or duplicate model type).
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
 }
 
 /// `Result` with [`Error`] as the default error type.

@@ -10,8 +10,10 @@ extern crate self as minitrainer;
 
 pub mod config;
 pub mod error;
+pub mod io;
 pub mod module;
 pub mod nn;
+pub mod registry;
 pub mod suggest;
 pub mod tensor;
 

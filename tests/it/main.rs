@@ -4,5 +4,7 @@ mod derive_config;
 mod derive_module;
 mod freeze;
 mod hooks;
+mod pretrained;
+mod registry;
 mod state_dict;
 mod torch_tinynet;

@@ -6,6 +6,7 @@
 
 mod activation;
 mod batch_norm;
+mod configs;
 mod dropout;
 mod embedding;
 mod init;
@@ -18,6 +19,10 @@ pub(crate) mod gradcheck;
 
 pub use activation::{GELU, ReLU, SiLU, Sigmoid, Softmax, Tanh};
 pub use batch_norm::BatchNorm1d;
+pub use configs::{
+    BatchNorm1dConfig, DropoutConfig, EmbeddingConfig, GeluApproximate, GeluConfig,
+    LayerNormConfig, LinearConfig, NoConfig, SoftmaxConfig,
+};
 pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use layer_norm::LayerNorm;

@@ -1,0 +1,22 @@
+//! Weight files: safetensors read and write, and atomic file replacement.
+//!
+//! - [`read_safetensors`] / [`parse_safetensors`]: a safetensors file → named `f32` tensors,
+//!   converting F64/F16/BF16, refusing other dtypes; every bad file is an [`IoError`] naming
+//!   the file and what is wrong, never a panic.
+//! - [`write_safetensors`] / [`serialize_safetensors`]: named tensors → a file PyTorch's
+//!   `safetensors.torch.load_file` reads (F32, little-endian, `{"format": "pt"}`), written
+//!   atomically.
+
+pub(crate) mod atomic;
+mod diagnose;
+mod dtype;
+mod error;
+mod read;
+mod write;
+
+pub use error::IoError;
+pub use read::{parse_safetensors, read_safetensors};
+pub use write::{serialize_safetensors, write_safetensors};
+
+#[cfg(test)]
+mod read_tests;

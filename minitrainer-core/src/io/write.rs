@@ -1,0 +1,97 @@
+//! Writing named `f32` tensors as a PyTorch-compatible safetensors file.
+//!
+//! What "PyTorch-compatible" means here, as `safetensors.torch.save_file` writes it: names as
+//! given, shapes as given, dtype `F32`, little-endian data, and `{"format": "pt"}` as the
+//! `__metadata__`, which `safetensors.torch.load_file` and `transformers` expect.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::Path;
+
+use safetensors::{Dtype, View};
+
+use super::atomic::write_atomic;
+use super::error::IoError;
+use crate::Tensor;
+
+/// Serialises `tensors` (name → tensor) into the bytes of a safetensors file.
+///
+/// # Errors
+/// [`IoError::DuplicateKey`] when two tensors share a name (the path in the error is empty:
+/// nothing was being written yet).
+pub fn serialize_safetensors(tensors: &[(String, Tensor)]) -> Result<Vec<u8>, IoError> {
+    serialize_for(tensors, Path::new(""))
+}
+
+/// Writes `tensors` to `path` as a safetensors file, atomically: the bytes go to a temporary
+/// file in the same directory, which is flushed to disk and then renamed over `path`. A crash
+/// or error at any point leaves a previous file at `path` intact.
+///
+/// # Errors
+/// [`IoError::DuplicateKey`] for a repeated name, [`IoError::File`] when the file cannot be
+/// created, written, synced or renamed.
+pub fn write_safetensors(
+    path: impl AsRef<Path>,
+    tensors: &[(String, Tensor)],
+) -> Result<(), IoError> {
+    let path = path.as_ref();
+    let bytes = serialize_for(tensors, path)?;
+    write_atomic(path, &bytes)
+}
+
+pub(crate) fn serialize_for(tensors: &[(String, Tensor)], path: &Path) -> Result<Vec<u8>, IoError> {
+    let mut seen = HashSet::new();
+    for (key, _) in tensors {
+        if !seen.insert(key.as_str()) {
+            return Err(IoError::DuplicateKey {
+                path: path.to_path_buf(),
+                key: key.clone(),
+            });
+        }
+    }
+    let views = tensors
+        .iter()
+        .map(|(key, tensor)| (key.as_str(), F32View::of(tensor)));
+    // `collect` picks whichever map type the crate's signature asks for (it is hashbrown's
+    // without the crate's `std` feature, std's with it).
+    let metadata = Some(
+        [("format".to_string(), "pt".to_string())]
+            .into_iter()
+            .collect(),
+    );
+    safetensors::serialize(views, metadata)
+        .map_err(|error| IoError::malformed(path, format!("cannot serialise: {error}")))
+}
+
+/// A tensor's value as little-endian f32 bytes, the form safetensors stores.
+struct F32View {
+    shape: Vec<usize>,
+    bytes: Vec<u8>,
+}
+
+impl F32View {
+    fn of(tensor: &Tensor) -> Self {
+        let data = tensor.data();
+        // `iter` walks in logical (row-major) order whatever the memory layout.
+        let bytes = data.iter().flat_map(|v| v.to_le_bytes()).collect();
+        F32View {
+            shape: tensor.shape().to_vec(),
+            bytes,
+        }
+    }
+}
+
+impl View for F32View {
+    fn dtype(&self) -> Dtype {
+        Dtype::F32
+    }
+    fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+    fn data(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(&self.bytes)
+    }
+    fn data_len(&self) -> usize {
+        self.bytes.len()
+    }
+}

@@ -1,0 +1,142 @@
+//! `Build` (config → model) and `Registered` (what `#[model]` adds: the name, and typed access).
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::configured::Configured;
+use super::entry::ModelEntry;
+use super::error::RegistryError;
+use super::model::Model;
+use super::seed::{DEFAULT_SEED, Init};
+use super::spec::ModelSpec;
+use crate::Error;
+use crate::config::{Config, Schema};
+use crate::module::Layer;
+
+/// How a model is built from its config. Implement it for a model; `#[model]` then registers
+/// the model under a name.
+///
+/// `build` is infallible on purpose: the config it receives has been validated (rules and
+/// cross-field checks), so everything that can be wrong with it has been reported already.
+/// Initial weights come from `init`'s seeded generator, never a global one: the same config
+/// and seed build the same model.
+///
+/// The model is a [`Layer`] (a thread-safe `Tensor → Tensor` module), so a built model can sit
+/// behind `Box<dyn Model>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Build`",
+    label = "#[model] needs `impl Build for {Self}`",
+    note = "add `impl Build for {Self} {{ type Config = ...; fn build(config: &Self::Config, init: &mut Init) -> Self {{ ... }} }}`"
+)]
+pub trait Build: Layer + Sized {
+    /// The config the model is built from.
+    type Config: Config + Clone + Send + Sync + 'static;
+
+    /// Builds the model from a validated config.
+    fn build(config: &Self::Config, init: &mut Init) -> Self;
+}
+
+/// A model type registered with `#[model]`, which implements this trait. Provides typed
+/// construction: `Mlp::from_config_str("mlp(in_dim=64)")`.
+pub trait Registered: Build {
+    /// The registry entry (name, type name, build and schema functions).
+    const ENTRY: ModelEntry;
+
+    /// Builds the model from config text: the JSON config (`model_type` optional, and checked
+    /// when present) or the compact form `mlp(in_dim=64)`. Initial weights are seeded with
+    /// [`DEFAULT_SEED`].
+    ///
+    /// # Errors
+    /// Spec syntax errors ([`RegistryError`]), [`RegistryError::WrongModelType`] when the text
+    /// names another model, and the config's own errors (unknown fields, types, rules).
+    fn from_config_str(text: &str) -> Result<Configured<Self>, Error> {
+        let fields = fields_for::<Self>(text)?;
+        let config = Self::Config::from_value(Value::Object(fields))?;
+        Configured::new(config, &mut Init::seeded(DEFAULT_SEED))
+    }
+
+    /// Builds the model from a config value (validated again first: public fields may have
+    /// been changed since it was built).
+    ///
+    /// # Errors
+    /// The config's rule violations.
+    fn from_config(config: Self::Config, init: &mut Init) -> Result<Configured<Self>, Error> {
+        Configured::new(config, init)
+    }
+
+    /// Loads a directory written by `save_pretrained`, checking it holds this model type.
+    ///
+    /// # Errors
+    /// As [`from_pretrained`](super::from_pretrained), and [`RegistryError::WrongModelType`].
+    fn from_pretrained(dir: impl AsRef<Path>) -> Result<Configured<Self>, Error> {
+        super::pretrained::load_typed::<Self>(dir.as_ref())
+    }
+
+    /// The config's schema (fields, types, defaults, constraints, docs).
+    fn schema() -> Schema {
+        <Self::Config as Config>::schema()
+    }
+}
+
+/// The config fields of `text`, after checking that it is for `T` (if it names a model).
+fn fields_for<T: Registered>(text: &str) -> Result<Map<String, Value>, Error> {
+    let spec = if text.trim_start().starts_with('{') {
+        let value: Value = serde_json::from_str(text).map_err(RegistryError::Json)?;
+        match value {
+            // A bare config for a known type needs no `model_type`.
+            Value::Object(ref object) if !object.contains_key("model_type") => ModelSpec {
+                model_type: T::ENTRY.name.to_string(),
+                fields: object.clone(),
+            },
+            other => ModelSpec::from_json(other)?,
+        }
+    } else {
+        ModelSpec::parse(text)?
+    };
+    check_model_type::<T>(&spec.model_type)?;
+    Ok(spec.fields)
+}
+
+pub(crate) fn check_model_type<T: Registered>(found: &str) -> Result<(), RegistryError> {
+    if found == T::ENTRY.name {
+        Ok(())
+    } else {
+        Err(RegistryError::WrongModelType {
+            expected: T::ENTRY.name,
+            type_name: T::ENTRY.type_name,
+            found: found.to_string(),
+        })
+    }
+}
+
+/// The build function of every registered type (called by the named fn `#[model]` emits).
+#[doc(hidden)]
+pub fn build_boxed<T: Registered>(
+    fields: Map<String, Value>,
+    init: &mut Init,
+) -> Result<Box<dyn Model>, Error> {
+    let config = T::Config::from_value(Value::Object(fields))?;
+    Ok(Box::new(Configured::<T>::new(config, init)?))
+}
+
+/// The schema function of every registered type.
+#[doc(hidden)]
+pub fn schema_of<T: Registered>() -> Schema {
+    <T::Config as Config>::schema()
+}
+
+/// Compile-time link between `#[model(config = C)]` and `impl Build for M { type Config = C }`.
+/// The bound sits on the config type, so that a mismatch is reported on the `config = ...`
+/// argument the user wrote.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the config of `{M}`",
+    label = "`impl Build for {M}` names another `type Config`",
+    note = "`config = ...` in #[model] must name the `type Config` of `impl Build for {M}`"
+)]
+pub trait ConfigOf<M> {}
+
+impl<M: Build> ConfigOf<M> for M::Config {}
+
+/// Emitted by `#[model]`, spanned on the `config = ...` type.
+pub fn assert_config_of<C: ConfigOf<M>, M>() {}

@@ -1,0 +1,128 @@
+//! `Configured<T>`: a model together with the config it was built from.
+//!
+//! The registry hands out models with their configs attached, so that `save_pretrained` can
+//! write `config.json` and `Box<dyn Model>` can answer `config_value()`, without asking users
+//! to store the config in their struct. Alternative rejected: a `fn config(&self)` on `Build`
+//! (every model would have to keep or rebuild its config; easy to get subtly wrong).
+
+use std::ops::{Deref, DerefMut};
+use std::path::Path;
+
+use super::build::Registered;
+use super::seed::Init;
+use crate::Error;
+use crate::config::Config;
+use crate::module::{
+    FieldName, Forward, Module, ModuleField, Visitor, VisitorMut, visit_child, visit_child_mut,
+};
+use crate::tensor::Tensor;
+
+/// A model and its validated config. Dereferences to the model, so `configured.head` and
+/// `configured.forward(x)` work as on the model itself.
+pub struct Configured<T: Registered> {
+    config: T::Config,
+    model: T,
+}
+
+impl<T: Registered> Configured<T> {
+    /// Validates `config` (again: public fields may have changed since it was built) and builds
+    /// the model from it.
+    ///
+    /// # Errors
+    /// [`Error::Config`] listing every violated rule.
+    pub fn new(config: T::Config, init: &mut Init) -> Result<Self, Error> {
+        config.validate()?;
+        let model = T::build(&config, init);
+        Ok(Configured { config, model })
+    }
+
+    /// The config the model was built from.
+    pub fn config(&self) -> &T::Config {
+        &self.config
+    }
+
+    /// The model.
+    pub fn model(&self) -> &T {
+        &self.model
+    }
+
+    /// The model, mutably.
+    pub fn model_mut(&mut self) -> &mut T {
+        &mut self.model
+    }
+
+    /// Splits into config and model.
+    pub fn into_parts(self) -> (T::Config, T) {
+        (self.config, self.model)
+    }
+
+    /// Writes `config.json` and `model.safetensors` to `dir` (see
+    /// [`save_pretrained`](super::save_pretrained)).
+    ///
+    /// # Errors
+    /// As [`save_pretrained`](super::save_pretrained).
+    pub fn save_pretrained(&self, dir: impl AsRef<Path>) -> Result<(), Error> {
+        super::pretrained::save(self, dir.as_ref(), &mut super::pretrained::no_hook)
+    }
+}
+
+impl<T: Registered> Deref for Configured<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.model
+    }
+}
+
+impl<T: Registered> DerefMut for Configured<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.model
+    }
+}
+
+impl<T: Registered> std::fmt::Debug for Configured<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.model.repr())
+    }
+}
+
+// The wrapper is transparent: same parameters, same names, same tree print as the model.
+impl<T: Registered> Module for Configured<T> {
+    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
+        self.model.visit(visitor);
+    }
+    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
+        self.model.visit_mut(visitor);
+    }
+    fn type_name(&self) -> &'static str {
+        self.model.type_name()
+    }
+    fn extra_repr(&self) -> String {
+        self.model.extra_repr()
+    }
+    fn local_training(&self) -> Option<bool> {
+        self.model.local_training()
+    }
+    fn set_local_training(&mut self, training: bool) {
+        self.model.set_local_training(training);
+    }
+}
+
+// As a field of another module, it is a child module like any other.
+impl<T: Registered> ModuleField for Configured<T> {
+    fn holds_state() -> bool {
+        true
+    }
+    fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
+        visit_child(self, name, visitor);
+    }
+    fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
+        visit_child_mut(self, name, visitor);
+    }
+}
+
+impl<T: Registered> Forward for Configured<T> {
+    type Output = Tensor;
+    fn forward(&self, input: Tensor) -> Tensor {
+        self.model.forward(input)
+    }
+}

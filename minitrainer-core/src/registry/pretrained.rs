@@ -1,0 +1,123 @@
+//! `save_pretrained` / `from_pretrained`: a model as a directory holding `config.json`
+//! (`model_type` + config fields) and `model.safetensors` (the state dict under PyTorch-style
+//! names), the layout HuggingFace uses.
+//!
+//! Saving is atomic per file: both files are written to temporary siblings and synced first,
+//! then renamed into place (weights, then config), so a crash or error before the renames
+//! leaves a previous save intact. Loading is all or nothing: the model is built, the weights
+//! are loaded strictly (every key present, none extra, every shape right), and only then
+//! returned — never a half-loaded model. Errors name the file they concern.
+
+use std::path::{Path, PathBuf};
+
+use super::build::{Registered, check_model_type};
+use super::configured::Configured;
+use super::error::RegistryError;
+use super::model::Model;
+use super::seed::Init;
+use super::spec::ModelSpec;
+use super::table::Registry;
+use crate::config::Config;
+use crate::io::IoError;
+use crate::io::atomic::{commit, write_temp};
+use crate::module::{Module, StateDict};
+use crate::{Error, Tensor};
+
+/// File name of the config in a pretrained directory.
+pub const CONFIG_FILE: &str = "config.json";
+/// File name of the weights in a pretrained directory.
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+
+pub(crate) use crate::io::atomic::no_hook;
+
+/// Saves `model` (config and weights) to `dir`, creating it if needed.
+pub(crate) fn save(
+    model: &dyn Model,
+    dir: &Path,
+    before_rename: crate::io::atomic::BeforeRename<'_>,
+) -> Result<(), Error> {
+    // The config may have been changed through a public field since the model was built.
+    model.config().validate()?;
+    std::fs::create_dir_all(dir)
+        .map_err(|source| IoError::file("create directory", dir, source))?;
+    let config_path = dir.join(CONFIG_FILE);
+    let weights_path = dir.join(WEIGHTS_FILE);
+
+    let tensors: Vec<(String, Tensor)> = model.state_dict().into_iter().collect();
+    let weights =
+        crate::io::serialize_safetensors(&tensors).map_err(|e| in_file(&weights_path, e))?;
+    let mut config = format!("{:#}", model.config_json());
+    config.push('\n');
+
+    let weights_temp = write_temp(&weights_path, &weights)?;
+    let config_temp = match write_temp(&config_path, config.as_bytes()) {
+        Ok(temp) => temp,
+        Err(error) => {
+            let _ = std::fs::remove_file(&weights_temp);
+            return Err(error.into());
+        }
+    };
+    // Weights first: a crash between the renames leaves new weights with the old config,
+    // which a strict load then refuses if the shapes changed, rather than silently mixing.
+    if let Err(error) = commit(&weights_temp, &weights_path, before_rename) {
+        let _ = std::fs::remove_file(&config_temp);
+        return Err(error.into());
+    }
+    commit(&config_temp, &config_path, before_rename)?;
+    Ok(())
+}
+
+/// Loads a pretrained directory through `registry`.
+pub(crate) fn load(registry: &Registry, dir: &Path) -> Result<Box<dyn Model>, Error> {
+    let (config_path, spec) = read_spec(dir)?;
+    let entry = registry
+        .get(&spec.model_type)
+        .map_err(|e| in_file(&config_path, e))?;
+    let mut model =
+        (entry.build)(spec.fields, &mut Init::default()).map_err(|e| in_file(&config_path, e))?;
+    load_weights(model.as_mut(), &dir.join(WEIGHTS_FILE))?;
+    Ok(model)
+}
+
+/// Loads a pretrained directory as a `T`.
+pub(crate) fn load_typed<T: Registered>(dir: &Path) -> Result<Configured<T>, Error> {
+    let (config_path, spec) = read_spec(dir)?;
+    check_model_type::<T>(&spec.model_type).map_err(|e| in_file(&config_path, e))?;
+    let config = T::Config::from_value(serde_json::Value::Object(spec.fields))
+        .map_err(|e| in_file(&config_path, e))?;
+    let mut model =
+        Configured::<T>::new(config, &mut Init::default()).map_err(|e| in_file(&config_path, e))?;
+    load_weights(&mut model, &dir.join(WEIGHTS_FILE))?;
+    Ok(model)
+}
+
+fn read_spec(dir: &Path) -> Result<(PathBuf, ModelSpec), Error> {
+    let path = dir.join(CONFIG_FILE);
+    let text =
+        std::fs::read_to_string(&path).map_err(|source| IoError::file("read", &path, source))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|source| IoError::Json {
+        path: path.clone(),
+        source,
+    })?;
+    let spec = ModelSpec::from_json(value).map_err(|e| in_file(&path, e))?;
+    Ok((path, spec))
+}
+
+/// Reads the weights and loads them strictly; on any error the model is unchanged (and the
+/// caller drops it).
+fn load_weights<M: Module + ?Sized>(model: &mut M, path: &Path) -> Result<(), Error> {
+    let tensors = crate::io::read_safetensors(path)?;
+    let state_dict: StateDict = tensors.into_iter().collect();
+    model
+        .load_state_dict(&state_dict, true)
+        .map_err(|e| in_file(path, e))?;
+    Ok(())
+}
+
+fn in_file(path: &Path, error: impl Into<Error>) -> Error {
+    RegistryError::InFile {
+        path: path.to_path_buf(),
+        source: Box::new(error.into()),
+    }
+    .into()
+}

@@ -1,0 +1,336 @@
+//! save_pretrained / from_pretrained: PyTorch interop, round trips, atomic saves and every bad
+//! file.
+
+use std::path::{Path, PathBuf};
+
+use minitrainer::prelude::*;
+use minitrainer::registry::{CONFIG_FILE, RegistryError, WEIGHTS_FILE};
+use minitrainer::{Error, from_pretrained, load, save_pretrained};
+
+/// Config of [`TinyNet`], as `../shared/fixtures/torch_tinynet/config.json` has it.
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct TinyNetConfig {
+    /// Input features.
+    #[config(min = 1)]
+    pub in_dim: usize,
+    /// Hidden width.
+    #[config(min = 1)]
+    pub hidden: usize,
+    /// Output classes.
+    #[config(min = 1)]
+    pub out_dim: usize,
+}
+
+/// PyTorch's `TinyNet`: `net = Sequential(Linear, ReLU, Linear)`, so its parameters are
+/// `net.0.*` and `net.2.*`, as in the fixture.
+#[derive(Module)]
+#[model(name = "tiny_net", config = TinyNetConfig)]
+pub struct TinyNet {
+    net: Sequential,
+}
+
+impl Build for TinyNet {
+    type Config = TinyNetConfig;
+    fn build(config: &TinyNetConfig, init: &mut Init) -> Self {
+        let net = Sequential::new()
+            .push(Linear::new(config.in_dim, config.hidden, true, init.rng()))
+            .push(ReLU::new())
+            .push(Linear::new(config.hidden, config.out_dim, true, init.rng()));
+        TinyNet { net }
+    }
+}
+
+impl Forward for TinyNet {
+    type Output = Tensor;
+    fn forward(&self, x: Tensor) -> Tensor {
+        self.net.call(x)
+    }
+}
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/torch_tinynet")
+}
+
+/// A fresh, empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("minitrainer-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn tiny() -> Result<Box<dyn Model>, Error> {
+    load("tiny_net(in_dim=6, hidden=5, out_dim=3)")
+}
+
+fn input(rows: usize, cols: usize) -> Tensor {
+    let data = (0..rows * cols).map(|i| (i as f32 * 0.61).cos()).collect();
+    Tensor::from_vec(data, &[rows, cols]).expect("shape fits")
+}
+
+fn error_text(result: Result<Box<dyn Model>, Error>) -> String {
+    result.expect_err("an error").to_string()
+}
+
+#[test]
+fn pytorch_fixture_reproduces_the_expected_logits() -> Result<(), Error> {
+    let model = from_pretrained(fixture_dir())?;
+    assert_eq!(model.model_type(), "tiny_net");
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture_dir().join("expected.json")).expect("fixture"),
+    )
+    .expect("fixture JSON");
+    let rows: Vec<Vec<f32>> = serde_json::from_value(expected["inputs"].clone()).expect("inputs");
+    let logits: Vec<Vec<f32>> = serde_json::from_value(expected["logits"].clone()).expect("logits");
+    let x = Tensor::from_vec(rows.concat(), &[rows.len(), 64])?;
+    let ours = model.forward(x).to_vec();
+    let theirs = logits.concat();
+    assert_eq!(ours.len(), theirs.len());
+    for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+        assert!((a - b).abs() <= 1e-5, "logit {i}: ours {a}, PyTorch {b}");
+    }
+    Ok(())
+}
+
+#[test]
+fn saved_weights_are_pytorch_style_safetensors() -> Result<(), Error> {
+    let dir = scratch("pytorch-style");
+    let model = from_pretrained(fixture_dir())?;
+    save_pretrained(model.as_ref(), &dir)?;
+
+    // Read the header by hand: u64 little-endian length, then JSON.
+    let bytes = std::fs::read(dir.join(WEIGHTS_FILE)).expect("written");
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    let header: serde_json::Value =
+        serde_json::from_slice(&bytes[8..8 + header_len]).expect("JSON header");
+    assert_eq!(header["__metadata__"], serde_json::json!({"format": "pt"}));
+    let original = minitrainer::io::read_safetensors(fixture_dir().join(WEIGHTS_FILE))?;
+    for (key, tensor) in &original {
+        let entry = &header[key.as_str()];
+        assert_eq!(entry["dtype"], "F32", "{key}");
+        assert_eq!(entry["shape"], serde_json::json!(tensor.shape()), "{key}");
+        let start = entry["data_offsets"][0].as_u64().expect("offset") as usize + 8 + header_len;
+        let end = entry["data_offsets"][1].as_u64().expect("offset") as usize + 8 + header_len;
+        let le: Vec<u8> = tensor
+            .to_vec()
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        assert_eq!(
+            &bytes[start..end],
+            &le[..],
+            "{key}: little-endian f32, same values"
+        );
+    }
+    let keys: Vec<&str> = header
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .filter(|k| *k != "__metadata__")
+        .collect();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(CONFIG_FILE)).expect("written"))
+            .expect("JSON");
+    let fixture_config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture_dir().join(CONFIG_FILE)).expect("fixture"),
+    )
+    .expect("JSON");
+    assert_eq!(config, fixture_config);
+    Ok(())
+}
+
+#[test]
+fn save_then_load_gives_the_same_model() -> Result<(), Error> {
+    let dir = scratch("round-trip");
+    let model = minitrainer::load_seeded("test_mlp(in_dim=4, hidden=[5, 3], out_dim=2)", 11)?;
+    model.save_pretrained(&dir)?;
+    let loaded = from_pretrained(&dir)?;
+    assert_eq!(loaded.config_json(), model.config_json());
+    let x = input(3, 4);
+    assert_eq!(
+        loaded.forward(x.clone()).to_vec(),
+        model.forward(x).to_vec()
+    );
+
+    let typed = TinyNet::from_config_str("tiny_net(in_dim=6, hidden=5, out_dim=3)")?;
+    let typed_dir = scratch("typed-round-trip");
+    typed.save_pretrained(&typed_dir)?;
+    let again = TinyNet::from_pretrained(&typed_dir)?;
+    assert_eq!(again.config(), typed.config());
+    assert_eq!(
+        again.forward(input(2, 6)).to_vec(),
+        typed.forward(input(2, 6)).to_vec()
+    );
+    let error = TinyNet::from_pretrained(&dir).expect_err("a test_mlp directory");
+    assert!(error.to_string().contains("\"test_mlp\""), "{error}");
+    Ok(())
+}
+
+#[test]
+fn a_failure_before_rename_leaves_the_previous_save_intact() -> Result<(), Error> {
+    let dir = scratch("atomic");
+    let first = minitrainer::load_seeded("tiny_net(in_dim=6, hidden=5, out_dim=3)", 1)?;
+    first.save_pretrained(&dir)?;
+    let before = (
+        std::fs::read(dir.join(CONFIG_FILE)).expect("saved"),
+        std::fs::read(dir.join(WEIGHTS_FILE)).expect("saved"),
+    );
+
+    let second = minitrainer::load_seeded("tiny_net(in_dim=6, hidden=7, out_dim=3)", 2)?;
+    let mut renames = 0;
+    let error =
+        minitrainer::registry::__save_pretrained_with_hook(second.as_ref(), &dir, &mut |_| {
+            renames += 1;
+            Err(std::io::Error::other("simulated crash"))
+        })
+        .expect_err("the hook fails");
+    assert!(error.to_string().contains("simulated crash"), "{error}");
+    assert_eq!(renames, 1, "stopped at the first rename");
+
+    let after = (
+        std::fs::read(dir.join(CONFIG_FILE)).expect("kept"),
+        std::fs::read(dir.join(WEIGHTS_FILE)).expect("kept"),
+    );
+    assert!(before == after, "previous files changed");
+    let mut entries: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(
+        entries,
+        [CONFIG_FILE, WEIGHTS_FILE],
+        "no temporary files left"
+    );
+    let reloaded = from_pretrained(&dir)?;
+    assert_eq!(
+        reloaded.forward(input(2, 6)).to_vec(),
+        first.forward(input(2, 6)).to_vec()
+    );
+    Ok(())
+}
+
+/// A saved tiny_net directory whose `file` is replaced by `content`.
+fn saved_with(name: &str, file: &str, content: &[u8]) -> Result<PathBuf, Error> {
+    let dir = scratch(name);
+    tiny()?.save_pretrained(&dir)?;
+    std::fs::write(dir.join(file), content).expect("overwrite");
+    Ok(dir)
+}
+
+#[test]
+fn missing_directory_names_the_config_file() {
+    let text = error_text(from_pretrained("/nonexistent/minitrainer-model"));
+    assert!(
+        text.contains("/nonexistent/minitrainer-model/config.json"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_config_files_are_errors_naming_the_file() -> Result<(), Error> {
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("malformed", b"{\"model_type\": ", "is not valid JSON"),
+        (
+            "no-model-type",
+            br#"{"in_dim": 6, "hidden": 5, "out_dim": 3}"#,
+            "missing \"model_type\"",
+        ),
+        (
+            "unknown-type",
+            br#"{"model_type": "tiny_nett", "in_dim": 6}"#,
+            "did you mean \"tiny_net\"?",
+        ),
+        (
+            "bad-field",
+            br#"{"model_type": "tiny_net", "in_dim": 6, "hiden": 5, "out_dim": 3}"#,
+            "did you mean \"hidden\"?",
+        ),
+        (
+            "bad-value",
+            br#"{"model_type": "tiny_net", "in_dim": 0, "hidden": 5, "out_dim": 3}"#,
+            "in_dim",
+        ),
+    ];
+    for (name, content, expected) in cases {
+        let dir = saved_with(name, CONFIG_FILE, content)?;
+        let text = error_text(from_pretrained(&dir));
+        assert!(text.contains(CONFIG_FILE), "{name}: {text}");
+        assert!(text.contains(expected), "{name}: {text}");
+    }
+    Ok(())
+}
+
+#[test]
+fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
+    let good = {
+        let dir = scratch("good-weights");
+        tiny()?.save_pretrained(&dir)?;
+        std::fs::read(dir.join(WEIGHTS_FILE)).expect("saved")
+    };
+    let mut i64_file =
+        br#"{"net.0.weight":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#.to_vec();
+    i64_file.splice(0..0, (i64_file.len() as u64).to_le_bytes());
+    i64_file.extend_from_slice(&[0; 8]);
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("truncated", good[..good.len() - 10].to_vec(), "truncated"),
+        (
+            "garbage",
+            b"definitely not safetensors".to_vec(),
+            "not a valid safetensors file",
+        ),
+        ("empty", Vec::new(), "0 bytes"),
+        ("integer-dtype", i64_file, "I64"),
+    ];
+    for (name, content, expected) in cases {
+        let dir = saved_with(name, WEIGHTS_FILE, &content)?;
+        let text = error_text(from_pretrained(&dir));
+        assert!(text.contains(WEIGHTS_FILE), "{name}: {text}");
+        assert!(text.contains(expected), "{name}: {text}");
+    }
+    let dir = scratch("no-weights");
+    tiny()?.save_pretrained(&dir)?;
+    std::fs::remove_file(dir.join(WEIGHTS_FILE)).expect("remove");
+    let text = error_text(from_pretrained(&dir));
+    assert!(text.contains(WEIGHTS_FILE), "{text}");
+    Ok(())
+}
+
+#[test]
+fn weights_that_do_not_fit_the_config_are_refused_strictly() -> Result<(), Error> {
+    // Weights of a hidden=5 net under a config that says hidden=4: every net.* key mismatches.
+    let dir = saved_with(
+        "mismatch",
+        CONFIG_FILE,
+        br#"{"model_type": "tiny_net", "in_dim": 6, "hidden": 4, "out_dim": 3}"#,
+    )?;
+    let error = from_pretrained(&dir).expect_err("shape mismatch");
+    let text = error.to_string();
+    assert!(
+        text.contains(WEIGHTS_FILE) && text.contains("net.0.weight"),
+        "{text}"
+    );
+    assert!(
+        matches!(error, Error::Registry(RegistryError::InFile { .. })),
+        "{error:?}"
+    );
+
+    // Weights of another model entirely: missing and unexpected keys are both listed.
+    let other = scratch("other-model");
+    load("test_mlp(in_dim=6, out_dim=3)")?.save_pretrained(&other)?;
+    std::fs::copy(other.join(WEIGHTS_FILE), dir.join(WEIGHTS_FILE)).expect("copy");
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        br#"{"model_type": "tiny_net", "in_dim": 6, "hidden": 5, "out_dim": 3}"#,
+    )
+    .expect("write");
+    let text = error_text(from_pretrained(&dir));
+    assert!(
+        text.contains("net.0.weight") && text.contains("head.weight"),
+        "{text}"
+    );
+    Ok(())
+}

@@ -1,0 +1,6 @@
+use minitrainer::model;
+
+#[model(name = "mlp")]
+pub struct Mlp;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use minitrainer::model;
+
+#[model(config = MlpConfig)]
+pub struct Mlp;
+
+fn main() {}

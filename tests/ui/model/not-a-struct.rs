@@ -1,0 +1,9 @@
+use minitrainer::model;
+
+#[model(name = "act", config = ActConfig)]
+pub enum Act {
+    Relu,
+    Gelu,
+}
+
+fn main() {}
