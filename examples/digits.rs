@@ -7,6 +7,9 @@
 //! ```sh
 //! cargo run --release --example digits
 //! ```
+//!
+//! The trained model is saved to `runs/digits/` (config.json + model.safetensors), loaded back
+//! by name with `minitrainer::from_pretrained`, and checked to give the same accuracy.
 
 use std::error::Error;
 use std::path::Path;
@@ -59,40 +62,52 @@ impl Digits {
     }
 }
 
-/// Two linear layers with a ReLU between them, initialised as PyTorch's `nn.Linear`.
-struct Mlp {
-    params: Vec<Tensor>,
+/// Config of [`DigitsMlp`].
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct DigitsMlpConfig {
+    /// Pixels per image.
+    #[config(default = 64, min = 1)]
+    pub in_dim: usize,
+    /// Width of the hidden layer.
+    #[config(default = 32, min = 1)]
+    pub hidden: usize,
+    /// Number of classes.
+    #[config(default = 10, min = 2)]
+    pub classes: usize,
 }
 
-impl Mlp {
-    fn new(sizes: [usize; 3], rng: &mut impl rand::Rng) -> Self {
-        let mut params = Vec::new();
-        for pair in sizes.windows(2) {
-            let (fan_in, fan_out) = (pair[0], pair[1]);
-            let bound = 1.0 / (fan_in as f32).sqrt();
-            params.push(Tensor::rand_uniform(&[fan_out, fan_in], -bound, bound, rng));
-            params.push(Tensor::rand_uniform(&[fan_out], -bound, bound, rng));
+/// Two linear layers with a ReLU between them (the PyTorch fixture's `TinyNet`).
+#[derive(Module)]
+#[model(name = "digits_mlp", config = DigitsMlpConfig)]
+pub struct DigitsMlp {
+    hidden: Linear,
+    out: Linear,
+}
+
+impl Build for DigitsMlp {
+    type Config = DigitsMlpConfig;
+
+    fn build(config: &DigitsMlpConfig, init: &mut Init) -> Self {
+        DigitsMlp {
+            hidden: Linear::new(config.in_dim, config.hidden, true, init.rng()),
+            out: Linear::new(config.hidden, config.classes, true, init.rng()),
         }
-        for p in &params {
-            p.set_requires_grad(true);
-        }
-        Mlp { params }
     }
+}
+
+impl Forward for DigitsMlp {
+    type Output = Tensor;
 
     /// `[batch, 64]` → `[batch, 10]` logits.
-    fn forward(&self, x: &Tensor) -> Tensor {
-        let [w1, b1, w2, b2] = &self.params[..] else {
-            unreachable!("two layers")
-        };
-        let hidden = x.matmul(&w1.transpose(0, 1)).add(b1).relu();
-        hidden.matmul(&w2.transpose(0, 1)).add(b2)
+    fn forward(&self, x: Tensor) -> Tensor {
+        self.out.call(self.hidden.call(x).relu())
     }
 }
 
-fn accuracy(model: &Mlp, data: &Digits, rows: &[usize]) -> f32 {
+fn accuracy(model: &dyn Layer, data: &Digits, rows: &[usize]) -> f32 {
     let _no_grad = no_grad();
     let (x, _) = data.batch(rows);
-    let logits = model.forward(&x).to_array();
+    let logits = model.call(x).to_array();
     let correct = logits
         .outer_iter()
         .zip(rows)
@@ -111,25 +126,23 @@ fn accuracy(model: &Mlp, data: &Digits, rows: &[usize]) -> f32 {
 fn main() -> Result<(), Box<dyn Error>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/digits.csv");
     let data = Digits::load(&path)?;
-    let mut rng = seeded_rng(0);
-    let model = Mlp::new([64, 32, 10], &mut rng);
+    let model = DigitsMlp::from_config_str("digits_mlp(in_dim=64, hidden=32, classes=10)")?;
+    println!("{}", model.repr());
+    let mut rng = seeded_rng(1);
     let mut train: Vec<usize> = (0..N_TRAIN).collect();
     let test: Vec<usize> = (N_TRAIN..data.y.len()).collect();
 
+    let params = model.trainable_parameters();
     for epoch in 1..=EPOCHS {
         train.shuffle(&mut rng);
         let mut total = 0.0;
         for rows in train.chunks(BATCH) {
             let (x, labels) = data.batch(rows);
             // cross-entropy = mean over the batch of -log softmax(logits)[label]
-            let loss = model
-                .forward(&x)
-                .log_softmax(1)
-                .gather(1, &labels)
-                .mean()
-                .neg();
+            let loss = model.call(x).log_softmax(1).gather(1, &labels).mean().neg();
             loss.backward();
-            for p in &model.params {
+            // Plain SGD (optimizers come with the training issue).
+            for p in &params {
                 if let Some(grad) = p.grad() {
                     p.update_data(|value| value.scaled_add(-LR, &grad));
                 }
@@ -141,11 +154,24 @@ fn main() -> Result<(), Box<dyn Error>> {
             println!("epoch {epoch:2}  train loss {:.4}", total / N_TRAIN as f32);
         }
     }
+    let test_accuracy = accuracy(&model, &data, &test);
     println!(
-        "train accuracy {:.4}  test accuracy {:.4} ({} test digits)",
+        "train accuracy {:.4}  test accuracy {test_accuracy:.4} ({} test digits)",
         accuracy(&model, &data, &train),
-        accuracy(&model, &data, &test),
         test.len()
     );
+
+    // Save (config.json + model.safetensors), load back by name, check nothing was lost.
+    let dir = Path::new("runs/digits");
+    model.save_pretrained(&dir)?;
+    let loaded = minitrainer::from_pretrained(&dir)?;
+    let reloaded_accuracy = accuracy(loaded.as_ref(), &data, &test);
+    println!(
+        "saved to {}; reloaded test accuracy {reloaded_accuracy:.4}",
+        dir.display()
+    );
+    if reloaded_accuracy != test_accuracy {
+        return Err("the reloaded model does not reproduce the trained one".into());
+    }
     Ok(())
 }
