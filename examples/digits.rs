@@ -163,8 +163,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // Save (config.json + model.safetensors), load back by name, check nothing was lost.
     let dir = Path::new("runs/digits");
-    model.save_pretrained(&dir)?;
-    let loaded = minitrainer::from_pretrained(&dir)?;
+    model.save_pretrained(dir)?;
+    let loaded = minitrainer::from_pretrained(dir)?;
     let reloaded_accuracy = accuracy(loaded.as_ref(), &data, &test);
     println!(
         "saved to {}; reloaded test accuracy {reloaded_accuracy:.4}",
