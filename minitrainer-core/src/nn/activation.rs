@@ -7,15 +7,18 @@
 
 use super::leaf_module;
 use crate::module::Forward;
+use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
+use minitrainer_macros::{Config, model};
 
 macro_rules! activation {
-    ($(#[$doc:meta])* $ty:ident => $op:ident) => {
+    ($(#[$doc:meta])* $ty:ident => $op:ident, $name:literal) => {
         $(#[$doc])*
         ///
         /// # Shapes
         /// Any shape; the output has the input's shape.
         #[derive(Clone, Debug)]
+        #[model(name = $name, config = NoConfig)]
         pub struct $ty {
             training: bool,
         }
@@ -46,24 +49,32 @@ macro_rules! activation {
                 input.$op()
             }
         }
+
+        impl Build for $ty {
+            type Config = NoConfig;
+
+            fn build(_config: &NoConfig, _init: &mut Init) -> Self {
+                $ty::new()
+            }
+        }
     };
 }
 
 activation!(
     /// `max(x, 0)`.
-    ReLU => relu
+    ReLU => relu, "relu"
 );
 activation!(
     /// `x · σ(x)` (also known as swish).
-    SiLU => silu
+    SiLU => silu, "silu"
 );
 activation!(
     /// `1 / (1 + e⁻ˣ)`.
-    Sigmoid => sigmoid
+    Sigmoid => sigmoid, "sigmoid"
 );
 activation!(
     /// Hyperbolic tangent.
-    Tanh => tanh
+    Tanh => tanh, "tanh"
 );
 
 /// Gaussian error linear unit: `x · Φ(x)` (exact, with erf), or its tanh approximation.
@@ -71,6 +82,7 @@ activation!(
 /// # Shapes
 /// Any shape; the output has the input's shape.
 #[derive(Clone, Debug)]
+#[model(name = "gelu", config = GeluConfig)]
 pub struct GELU {
     approximate_tanh: bool,
     training: bool,
@@ -131,6 +143,7 @@ impl Forward for GELU {
 /// # Shapes
 /// Any shape with more than `dim` axes; the output has the input's shape.
 #[derive(Clone, Debug)]
+#[model(name = "softmax", config = SoftmaxConfig)]
 pub struct Softmax {
     dim: usize,
     training: bool,
@@ -162,6 +175,52 @@ impl Forward for Softmax {
     /// When `input` has no axis `dim`.
     fn forward(&self, input: Tensor) -> Tensor {
         input.softmax(self.dim)
+    }
+}
+
+/// Config of the activations without hyperparameters (`"relu"`, `"sigmoid"`, `"tanh"`,
+/// `"silu"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct NoConfig {}
+
+/// How [`GELU`] computes the Gaussian CDF (PyTorch's `approximate` argument).
+#[derive(Config, Clone, Copy, Debug, PartialEq)]
+pub enum GeluApproximate {
+    /// Exact, with `erf` (`"none"`).
+    None,
+    /// The tanh approximation (`"tanh"`).
+    Tanh,
+}
+
+/// Config of [`GELU`] (`"gelu"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct GeluConfig {
+    /// `"none"` (exact) or `"tanh"`.
+    #[config(default = GeluApproximate::None)]
+    pub approximate: GeluApproximate,
+}
+
+impl Build for GELU {
+    type Config = GeluConfig;
+    fn build(config: &GeluConfig, _init: &mut Init) -> Self {
+        match config.approximate {
+            GeluApproximate::None => GELU::new(),
+            GeluApproximate::Tanh => GELU::tanh_approximation(),
+        }
+    }
+}
+
+/// Config of [`Softmax`] (`"softmax"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct SoftmaxConfig {
+    /// The axis that sums to one.
+    pub dim: usize,
+}
+
+impl Build for Softmax {
+    type Config = SoftmaxConfig;
+    fn build(config: &SoftmaxConfig, _init: &mut Init) -> Self {
+        Softmax::new(config.dim)
     }
 }
 

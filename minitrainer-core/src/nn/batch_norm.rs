@@ -5,7 +5,9 @@ use ndarray::{ArrayD, Axis};
 
 use super::leaf_module;
 use crate::module::{Buffer, Forward, Param};
+use crate::registry::{Build, Init};
 use crate::tensor::{Tensor, no_grad};
+use minitrainer_macros::{Config, model};
 
 /// Batch normalisation over the channel axis.
 ///
@@ -16,6 +18,7 @@ use crate::tensor::{Tensor, no_grad};
 /// # Shapes
 /// - input `[N, C]` or `[N, C, L]`
 /// - output: the input's shape
+#[model(name = "batch_norm1d", config = BatchNorm1dConfig)]
 pub struct BatchNorm1d {
     /// `[C]`, initialised to ones.
     pub weight: Param,
@@ -131,6 +134,24 @@ impl Forward for BatchNorm1d {
             2 => out,
             _ => out.reshape(&[shape[0], shape[2], c]).transpose(1, 2),
         }
+    }
+}
+
+/// Config of [`BatchNorm1d`] (`"batch_norm1d"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct BatchNorm1dConfig {
+    /// Number of features (channels).
+    #[config(min = 1)]
+    pub num_features: usize,
+    /// Weight of the newest batch in the running statistics.
+    #[config(default = 0.1, range = 0.0..=1.0)]
+    pub momentum: f32,
+}
+
+impl Build for BatchNorm1d {
+    type Config = BatchNorm1dConfig;
+    fn build(config: &BatchNorm1dConfig, _init: &mut Init) -> Self {
+        BatchNorm1d::new(config.num_features).with_momentum(config.momentum)
     }
 }
 

@@ -4,12 +4,14 @@
 use std::sync::{Mutex, PoisonError};
 
 use ndarray::ArrayD;
-use rand::RngExt;
 use rand::rngs::StdRng;
+use rand::{Rng, RngExt};
 
 use super::leaf_module;
 use crate::module::Forward;
+use crate::registry::{Build, Init};
 use crate::tensor::{Tensor, seeded_rng};
+use minitrainer_macros::{Config, model};
 
 /// Randomly zeroes elements during training.
 ///
@@ -19,6 +21,7 @@ use crate::tensor::{Tensor, seeded_rng};
 ///
 /// # Shapes
 /// Any shape; the output has the input's shape.
+#[model(name = "dropout", config = DropoutConfig)]
 pub struct Dropout {
     p: f32,
     rng: Mutex<StdRng>,
@@ -76,6 +79,22 @@ impl Forward for Dropout {
             }
         });
         input.mul(&Tensor::from_array(mask))
+    }
+}
+
+/// Config of [`Dropout`] (`"dropout"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct DropoutConfig {
+    /// Probability of zeroing an element in training mode.
+    #[config(default = 0.5, range = 0.0..1.0)]
+    pub p: f32,
+}
+
+impl Build for Dropout {
+    type Config = DropoutConfig;
+    fn build(config: &DropoutConfig, init: &mut Init) -> Self {
+        // The mask generator's seed comes from the init generator: reproducible per seed.
+        Dropout::new(config.p, init.rng().next_u64())
     }
 }
 

@@ -4,13 +4,16 @@ use rand::Rng;
 
 use super::{init, leaf_module};
 use crate::module::{Forward, Param};
+use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
+use minitrainer_macros::{Config, model};
 
 /// A table of `num_embeddings` vectors of width `embedding_dim`; row `i` is token `i`'s vector.
 ///
 /// # Shapes
 /// - input: indices of any shape `[*]`, as a tensor of whole numbers (PyTorch's LongTensor)
 /// - output `[*, embedding_dim]`
+#[model(name = "embedding", config = EmbeddingConfig)]
 pub struct Embedding {
     /// `[num_embeddings, embedding_dim]`, initialised from `N(0, 1)`.
     pub weight: Param,
@@ -71,6 +74,24 @@ impl Forward for Embedding {
         let mut shape = input.shape().to_vec();
         shape.push(self.embedding_dim);
         self.weight.index_select(0, &indices).reshape(&shape)
+    }
+}
+
+/// Config of [`Embedding`] (`"embedding"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct EmbeddingConfig {
+    /// Number of rows (vocabulary size).
+    #[config(min = 1)]
+    pub num_embeddings: usize,
+    /// Width of each row.
+    #[config(min = 1)]
+    pub embedding_dim: usize,
+}
+
+impl Build for Embedding {
+    type Config = EmbeddingConfig;
+    fn build(config: &EmbeddingConfig, init: &mut Init) -> Self {
+        Embedding::new(config.num_embeddings, config.embedding_dim, init.rng())
     }
 }
 

@@ -2,7 +2,9 @@
 
 use super::leaf_module;
 use crate::module::{Forward, Param};
+use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
+use minitrainer_macros::{Config, model};
 
 /// Normalises each vector along the last axis to zero mean and unit (biased) variance, then
 /// scales and shifts: `(x - mean) / sqrt(var + eps) * weight + bias`.
@@ -10,6 +12,7 @@ use crate::tensor::Tensor;
 /// # Shapes
 /// - input `[..., d]`
 /// - output `[..., d]`
+#[model(name = "layer_norm", config = LayerNormConfig)]
 pub struct LayerNorm {
     /// `[d]`, initialised to ones.
     pub weight: Param,
@@ -64,6 +67,24 @@ impl Forward for LayerNorm {
         let var = input.var_axis(axis, true);
         let normalised = input.sub(&mean).div(&var.add_scalar(self.eps).sqrt());
         normalised.mul(&self.weight).add(&self.bias)
+    }
+}
+
+/// Config of [`LayerNorm`] (`"layer_norm"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct LayerNormConfig {
+    /// Width of the last axis, which is normalised.
+    #[config(min = 1)]
+    pub normalized_shape: usize,
+    /// Added to the variance, for numerical stability.
+    #[config(default = 1e-5, min = 0.0)]
+    pub eps: f32,
+}
+
+impl Build for LayerNorm {
+    type Config = LayerNormConfig;
+    fn build(config: &LayerNormConfig, _init: &mut Init) -> Self {
+        LayerNorm::with_eps(config.normalized_shape, config.eps)
     }
 }
 

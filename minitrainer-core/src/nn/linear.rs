@@ -4,13 +4,16 @@ use rand::Rng;
 
 use super::{init, leaf_module};
 use crate::module::{Forward, Param};
+use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
+use minitrainer_macros::{Config, model};
 
 /// A fully connected layer: `y = x Wᵀ + b`.
 ///
 /// # Shapes
 /// - input `[..., in_features]` (at least 1 axis)
 /// - output `[..., out_features]`
+#[model(name = "linear", config = LinearConfig)]
 pub struct Linear {
     /// `[out_features, in_features]` (PyTorch's layout), initialised from `U(-k, k)` with
     /// `k = 1/sqrt(in_features)`.
@@ -85,6 +88,32 @@ impl Forward for Linear {
             Some(bias) => output.add(bias),
             None => output,
         }
+    }
+}
+
+/// Config of [`Linear`] (`"linear"`).
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct LinearConfig {
+    /// Input width.
+    #[config(min = 1)]
+    pub in_features: usize,
+    /// Output width.
+    #[config(min = 1)]
+    pub out_features: usize,
+    /// Whether to add a learned bias.
+    #[config(default = true)]
+    pub bias: bool,
+}
+
+impl Build for Linear {
+    type Config = LinearConfig;
+    fn build(config: &LinearConfig, init: &mut Init) -> Self {
+        Linear::new(
+            config.in_features,
+            config.out_features,
+            config.bias,
+            init.rng(),
+        )
     }
 }
 

@@ -2,11 +2,15 @@
 //! initialisation, so PyTorch state dicts load without renaming.
 //!
 //! Constructors take explicit sizes and a `&mut impl rand::Rng` for initialisation
-//! ([`seeded_rng`](crate::tensor::seeded_rng) for reproducible runs).
+//! ([`seeded_rng`](crate::tensor::seeded_rng) for reproducible runs). Each layer also has a
+//! config and is registered with `#[model]` under PyTorch's class name in snake case
+//! (`linear`, `embedding`, `layer_norm`, `batch_norm1d`, `dropout`, `relu`, `gelu`, `sigmoid`,
+//! `tanh`, `silu`, `softmax`), so `minitrainer::load("linear(in_features=4, out_features=2)")`
+//! builds a bare layer. `Sequential` is not registered: no config describes arbitrary boxed
+//! layers.
 
 mod activation;
 mod batch_norm;
-mod configs;
 mod dropout;
 mod embedding;
 mod init;
@@ -17,16 +21,14 @@ mod sequential;
 #[cfg(test)]
 pub(crate) mod gradcheck;
 
-pub use activation::{GELU, ReLU, SiLU, Sigmoid, Softmax, Tanh};
-pub use batch_norm::BatchNorm1d;
-pub use configs::{
-    BatchNorm1dConfig, DropoutConfig, EmbeddingConfig, GeluApproximate, GeluConfig,
-    LayerNormConfig, LinearConfig, NoConfig, SoftmaxConfig,
+pub use activation::{
+    GELU, GeluApproximate, GeluConfig, NoConfig, ReLU, SiLU, Sigmoid, Softmax, SoftmaxConfig, Tanh,
 };
-pub use dropout::Dropout;
-pub use embedding::Embedding;
-pub use layer_norm::LayerNorm;
-pub use linear::Linear;
+pub use batch_norm::{BatchNorm1d, BatchNorm1dConfig};
+pub use dropout::{Dropout, DropoutConfig};
+pub use embedding::{Embedding, EmbeddingConfig};
+pub use layer_norm::{LayerNorm, LayerNormConfig};
+pub use linear::{Linear, LinearConfig};
 pub use sequential::Sequential;
 
 /// Implements `Module`'s traversal for a hand-written layer: its parameters/buffers in order,

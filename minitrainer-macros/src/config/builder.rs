@@ -52,6 +52,7 @@ pub fn gen_markers(g: &Gen) -> TokenStream {
             #(
                 #[allow(non_camel_case_types)]
                 pub struct #markers;
+                #[diagnostic::do_not_recommend]
                 impl #rt::IsUnset for #markers {}
             )*
         }

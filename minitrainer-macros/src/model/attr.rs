@@ -94,7 +94,7 @@ impl ModelArgs {
         };
         match known {
             // name = "mlp"
-            NAME => match value.parse::<syn::Expr>() {
+            NAME => match value.parse::<syn::Expr>().map(ungroup) {
                 Ok(syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(lit),
                     ..
@@ -147,4 +147,13 @@ pub fn check_name(name: &str) -> Option<&'static str> {
 /// The span of the whole attribute when a required key is missing.
 pub fn attribute_span() -> Span {
     Span::call_site()
+}
+
+/// Looks through the invisible groups `macro_rules!` wraps around substituted fragments, so
+/// `#[model(name = $name, ...)]` inside a user's macro sees the literal `$name` stands for.
+fn ungroup(expr: syn::Expr) -> syn::Expr {
+    match expr {
+        syn::Expr::Group(group) => ungroup(*group.expr),
+        other => other,
+    }
 }
