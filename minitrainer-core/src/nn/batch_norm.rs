@@ -62,7 +62,7 @@ impl BatchNorm1d {
 
     fn describe(&self) -> String {
         format!(
-            "{}, eps={:e}, momentum={}, affine=true, track_running_stats=true",
+            "{}, eps={:e}, momentum={:?}, affine=true, track_running_stats=true",
             self.num_features(),
             self.eps,
             self.momentum

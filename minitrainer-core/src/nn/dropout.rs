@@ -51,7 +51,7 @@ impl Dropout {
     }
 
     fn describe(&self) -> String {
-        format!("p={}, inplace=false", self.p)
+        format!("p={:?}, inplace=false", self.p)
     }
 }
 
@@ -130,6 +130,8 @@ mod tests {
         dropout.eval();
         assert_eq!(dropout.forward(x.clone()).to_vec(), x.to_vec());
         assert_eq!(dropout.repr(), "Dropout(p=0.5, inplace=false)");
+        // Floats print as PyTorch prints them: `p=0.0`, not `p=0`.
+        assert_eq!(Dropout::new(0.0, 0).repr(), "Dropout(p=0.0, inplace=false)");
     }
 
     #[test]
