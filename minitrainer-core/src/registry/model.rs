@@ -43,13 +43,13 @@ pub trait Model: Layer {
         Value::Object(object)
     }
 
-    /// The concrete model (not its wrapper), for [`downcast_ref`](Model::downcast_ref).
+    /// The concrete model (not its wrapper), for [`downcast_ref`](trait.Model.html#method.downcast_ref).
     fn model_any(&self) -> &dyn Any;
 
     /// The concrete model, mutably.
     fn model_any_mut(&mut self) -> &mut dyn Any;
 
-    /// The boxed wrapper (`Configured<T>`) as `Any`, for [`into_typed`](Model::into_typed).
+    /// The boxed wrapper (`Configured<T>`) as `Any`, for [`into_typed`](trait.Model.html#method.into_typed).
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 
     /// Writes `config.json` and `model.safetensors` to `dir`; see
