@@ -103,7 +103,16 @@ fn saved_weights_are_pytorch_style_safetensors() -> Result<(), Error> {
     let header_len = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
     let header: serde_json::Value =
         serde_json::from_slice(&bytes[8..8 + header_len]).expect("JSON header");
-    assert_eq!(header["__metadata__"], serde_json::json!({"format": "pt"}));
+    assert_eq!(header["__metadata__"]["format"], "pt");
+    // The config the weights were saved with, to detect torn saves (extra metadata keys are
+    // ignored by PyTorch's loaders).
+    let saved_with: serde_json::Value = serde_json::from_str(
+        header["__metadata__"]["minitrainer.config"]
+            .as_str()
+            .expect("a string"),
+    )
+    .expect("JSON");
+    assert_eq!(saved_with, model.config_json());
     let original = minitrainer::io::read_safetensors(fixture_dir().join(WEIGHTS_FILE))?;
     for (key, tensor) in &original {
         let entry = &header[key.as_str()];
@@ -213,6 +222,65 @@ fn a_failure_before_rename_leaves_the_previous_save_intact() -> Result<(), Error
     Ok(())
 }
 
+#[test]
+fn a_crash_between_the_two_renames_is_refused_on_load() -> Result<(), Error> {
+    let dir = scratch("torn");
+    minitrainer::load_seeded("tiny_net(in_dim=6, hidden=5, out_dim=3)", 1)?
+        .save_pretrained(&dir)?;
+
+    // Another config: both files change; the crash lands after the weights' rename.
+    let second = minitrainer::load_seeded("tiny_net(in_dim=6, hidden=5, out_dim=4)", 2)?;
+    let mut renames = 0;
+    minitrainer::registry::__save_pretrained_with_hook(second.as_ref(), &dir, &mut |_| {
+        renames += 1;
+        if renames == 2 {
+            Err(std::io::Error::other("simulated crash"))
+        } else {
+            Ok(())
+        }
+    })
+    .expect_err("the second rename fails");
+
+    // New weights (out_dim 4) next to the old config (out_dim 3): refused, naming both files.
+    let text = error_text(from_pretrained(&dir));
+    assert!(
+        text.contains("was saved with a different config than"),
+        "{text}"
+    );
+    assert!(
+        text.contains(WEIGHTS_FILE) && text.contains(CONFIG_FILE),
+        "{text}"
+    );
+    assert!(text.contains(r#""out_dim":4"#), "{text}");
+    Ok(())
+}
+
+#[test]
+fn saving_a_checkpoint_of_the_same_config_is_one_rename() -> Result<(), Error> {
+    let dir = scratch("checkpoint");
+    let model = minitrainer::load_seeded("tiny_net(in_dim=6, hidden=5, out_dim=3)", 1)?;
+    model.save_pretrained(&dir)?;
+    for p in model.parameters() {
+        p.update_data(|v| v.mapv_inplace(|x| x * 0.5)); // a training step, say
+    }
+    let mut renamed = Vec::new();
+    minitrainer::registry::__save_pretrained_with_hook(model.as_ref(), &dir, &mut |temp| {
+        renamed.push(temp.to_path_buf());
+        Ok(())
+    })?;
+    assert_eq!(
+        renamed.len(),
+        1,
+        "only the weights are replaced: {renamed:?}"
+    );
+    let reloaded = from_pretrained(&dir)?;
+    assert_eq!(
+        reloaded.forward(input(2, 6)).to_vec(),
+        model.forward(input(2, 6)).to_vec()
+    );
+    Ok(())
+}
+
 /// A saved tiny_net directory whose `file` is replaced by `content`.
 fn saved_with(name: &str, file: &str, content: &[u8]) -> Result<PathBuf, Error> {
     let dir = scratch(name);
@@ -300,6 +368,31 @@ fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
 }
 
 #[test]
+fn a_config_edited_after_saving_is_refused_naming_both_files() -> Result<(), Error> {
+    let dir = saved_with(
+        "edited",
+        CONFIG_FILE,
+        br#"{"model_type": "tiny_net", "in_dim": 6, "hidden": 4, "out_dim": 3}"#,
+    )?;
+    let error = from_pretrained(&dir).expect_err("mismatched files");
+    assert!(
+        matches!(
+            error,
+            Error::Registry(RegistryError::MismatchedFiles { .. })
+        ),
+        "{error:?}"
+    );
+    // Reformatting or reordering the same config is not a mismatch.
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        br#"{"out_dim": 3, "hidden": 5, "in_dim": 6, "model_type": "tiny_net"}"#,
+    )
+    .expect("rewrite");
+    from_pretrained(&dir)?;
+    Ok(())
+}
+
+#[test]
 fn weights_that_do_not_fit_the_config_are_refused_strictly() -> Result<(), Error> {
     // Weights of a hidden=5 net under a config that says hidden=4: every net.* key mismatches.
     let dir = saved_with(
@@ -307,6 +400,9 @@ fn weights_that_do_not_fit_the_config_are_refused_strictly() -> Result<(), Error
         CONFIG_FILE,
         br#"{"model_type": "tiny_net", "in_dim": 6, "hidden": 4, "out_dim": 3}"#,
     )?;
+    // As another tool writes them: no record of the config, so only the shapes can tell.
+    let state: Vec<(String, Tensor)> = tiny()?.state_dict().into_iter().collect();
+    minitrainer::io::write_safetensors(dir.join(WEIGHTS_FILE), &state)?;
     let error = from_pretrained(&dir).expect_err("shape mismatch");
     let text = error.to_string();
     assert!(
@@ -319,9 +415,11 @@ fn weights_that_do_not_fit_the_config_are_refused_strictly() -> Result<(), Error
     );
 
     // Weights of another model entirely: missing and unexpected keys are both listed.
-    let other = scratch("other-model");
-    load("test_mlp(in_dim=6, out_dim=3)")?.save_pretrained(&other)?;
-    std::fs::copy(other.join(WEIGHTS_FILE), dir.join(WEIGHTS_FILE)).expect("copy");
+    let other: Vec<(String, Tensor)> = load("test_mlp(in_dim=6, out_dim=3)")?
+        .state_dict()
+        .into_iter()
+        .collect();
+    minitrainer::io::write_safetensors(dir.join(WEIGHTS_FILE), &other)?;
     std::fs::write(
         dir.join(CONFIG_FILE),
         br#"{"model_type": "tiny_net", "in_dim": 6, "hidden": 5, "out_dim": 3}"#,

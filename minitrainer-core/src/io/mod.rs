@@ -15,7 +15,9 @@ mod read;
 mod write;
 
 pub use error::IoError;
+pub(crate) use read::{FileMetadata, read_with_metadata};
 pub use read::{parse_safetensors, read_safetensors};
+pub(crate) use write::serialize_for;
 pub use write::{serialize_safetensors, write_safetensors};
 
 #[cfg(test)]

@@ -27,9 +27,7 @@ use crate::Tensor;
 ///
 /// Every error names `path`.
 pub fn read_safetensors(path: impl AsRef<Path>) -> Result<Vec<(String, Tensor)>, IoError> {
-    let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| IoError::file("read", path, source))?;
-    parse_safetensors(&bytes, path)
+    read_with_metadata(path.as_ref()).map(|(tensors, _)| tensors)
 }
 
 /// Parses the bytes of a safetensors file; `path` is only used to name the file in errors.
@@ -48,8 +46,28 @@ pub fn read_safetensors(path: impl AsRef<Path>) -> Result<Vec<(String, Tensor)>,
 /// # Ok::<(), minitrainer_core::io::IoError>(())
 /// ```
 pub fn parse_safetensors(bytes: &[u8], path: &Path) -> Result<Vec<(String, Tensor)>, IoError> {
+    parse_with_metadata(bytes, path).map(|(tensors, _)| tensors)
+}
+
+/// A safetensors file's tensors and its `__metadata__` string map (empty when absent).
+pub(crate) fn read_with_metadata(path: &Path) -> Result<(NamedTensors, FileMetadata), IoError> {
+    let bytes = std::fs::read(path).map_err(|source| IoError::file("read", path, source))?;
+    parse_with_metadata(&bytes, path)
+}
+
+type NamedTensors = Vec<(String, Tensor)>;
+pub(crate) type FileMetadata = std::collections::BTreeMap<String, String>;
+
+fn parse_with_metadata(bytes: &[u8], path: &Path) -> Result<(NamedTensors, FileMetadata), IoError> {
     let (header_len, metadata) =
         SafeTensors::read_metadata(bytes).map_err(|error| explain(error, bytes, path))?;
+    // The crate's map type depends on its features (hashbrown's without `std`): copy it out.
+    let file_metadata: FileMetadata = metadata
+        .metadata()
+        .iter()
+        .flatten()
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
     // `read_metadata` checked that 8 + header + data is exactly the file; `get` keeps that an
     // error rather than a panic should it ever not hold.
     let data = bytes
@@ -93,7 +111,7 @@ pub fn parse_safetensors(bytes: &[u8], path: &Path) -> Result<Vec<(String, Tenso
             .map_err(|error| IoError::malformed(path, format!("tensor `{key}`: {error}")))?;
         tensors.push((key, tensor));
     }
-    Ok(tensors)
+    Ok((tensors, file_metadata))
 }
 
 pub(crate) fn checked_numel(shape: &[usize]) -> Option<usize> {

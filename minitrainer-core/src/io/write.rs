@@ -20,7 +20,7 @@ use crate::Tensor;
 /// [`IoError::DuplicateKey`] when two tensors share a name (the path in the error is empty:
 /// nothing was being written yet).
 pub fn serialize_safetensors(tensors: &[(String, Tensor)]) -> Result<Vec<u8>, IoError> {
-    serialize_for(tensors, Path::new(""))
+    serialize_for(tensors, Path::new(""), &[])
 }
 
 /// Writes `tensors` to `path` as a safetensors file, atomically: the bytes go to a temporary
@@ -35,11 +35,17 @@ pub fn write_safetensors(
     tensors: &[(String, Tensor)],
 ) -> Result<(), IoError> {
     let path = path.as_ref();
-    let bytes = serialize_for(tensors, path)?;
+    let bytes = serialize_for(tensors, path, &[])?;
     write_atomic(path, &bytes)
 }
 
-pub(crate) fn serialize_for(tensors: &[(String, Tensor)], path: &Path) -> Result<Vec<u8>, IoError> {
+/// The bytes of a safetensors file of `tensors`, with `extra` entries in its `__metadata__`
+/// next to `{"format": "pt"}`; `path` only names the file in errors.
+pub(crate) fn serialize_for(
+    tensors: &[(String, Tensor)],
+    path: &Path,
+    extra: &[(&str, String)],
+) -> Result<Vec<u8>, IoError> {
     let mut seen = HashSet::new();
     for (key, _) in tensors {
         if !seen.insert(key.as_str()) {
@@ -57,6 +63,7 @@ pub(crate) fn serialize_for(tensors: &[(String, Tensor)], path: &Path) -> Result
     let metadata = Some(
         [("format".to_string(), "pt".to_string())]
             .into_iter()
+            .chain(extra.iter().map(|(k, v)| (k.to_string(), v.clone())))
             .collect(),
     );
     safetensors::serialize(views, metadata)

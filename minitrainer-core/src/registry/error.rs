@@ -80,6 +80,24 @@ pub enum RegistryError {
         source: Box<crate::Error>,
     },
 
+    /// The weights file of a pretrained directory was saved with another config than the
+    /// directory's `config.json` (a save interrupted between its two renames, or files copied
+    /// together from different saves).
+    #[error(
+        "`{}` was saved with a different config than `{}` (an interrupted save, or files from \
+         two saves?); the weights were saved for: {saved_with}",
+        weights.display(),
+        config.display()
+    )]
+    MismatchedFiles {
+        /// The weights file.
+        weights: std::path::PathBuf,
+        /// The config file.
+        config: std::path::PathBuf,
+        /// The config recorded in the weights file's metadata.
+        saved_with: String,
+    },
+
     /// A typed constructor (`Mlp::from_config_str`) was given a spec for another model type.
     #[error(
         "this config is for model type \"{found}\", but `{type_name}` is registered as \"{expected}\""
