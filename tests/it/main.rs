@@ -7,4 +7,3 @@ mod hooks;
 mod pretrained;
 mod registry;
 mod state_dict;
-mod torch_tinynet;

@@ -72,10 +72,8 @@ fn error_text(result: Result<Box<dyn Model>, Error>) -> String {
     result.expect_err("an error").to_string()
 }
 
-#[test]
-fn pytorch_fixture_reproduces_the_expected_logits() -> Result<(), Error> {
-    let model = from_pretrained(fixture_dir())?;
-    assert_eq!(model.model_type(), "tiny_net");
+/// Asserts that `model` maps the fixture's inputs to PyTorch's logits within 1e-5.
+fn assert_reproduces_pytorch_logits(model: &dyn Layer) -> Result<(), Error> {
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(fixture_dir().join("expected.json")).expect("fixture"),
     )
@@ -83,13 +81,38 @@ fn pytorch_fixture_reproduces_the_expected_logits() -> Result<(), Error> {
     let rows: Vec<Vec<f32>> = serde_json::from_value(expected["inputs"].clone()).expect("inputs");
     let logits: Vec<Vec<f32>> = serde_json::from_value(expected["logits"].clone()).expect("logits");
     let x = Tensor::from_vec(rows.concat(), &[rows.len(), 64])?;
-    let ours = model.forward(x).to_vec();
+    let ours = model.call(x).to_vec();
     let theirs = logits.concat();
     assert_eq!(ours.len(), theirs.len());
     for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
         assert!((a - b).abs() <= 1e-5, "logit {i}: ours {a}, PyTorch {b}");
     }
     Ok(())
+}
+
+#[test]
+fn pytorch_fixture_reproduces_the_expected_logits() -> Result<(), Error> {
+    let model = from_pretrained(fixture_dir())?;
+    assert_eq!(model.model_type(), "tiny_net");
+    assert_reproduces_pytorch_logits(model.as_ref())
+}
+
+#[test]
+fn pytorch_state_dict_loads_into_a_hand_built_module() -> Result<(), Error> {
+    // The module layer alone: PyTorch's names and layouts (`net.0.weight` is [out, in]) fit a
+    // `Sequential` of built-in layers without renaming.
+    let config = TinyNetConfig::builder()
+        .in_dim(64)
+        .hidden(32)
+        .out_dim(10)
+        .build()?;
+    let mut model = TinyNet::build(&config, &mut Init::seeded(0));
+    let weights: StateDict = minitrainer::io::read_safetensors(fixture_dir().join(WEIGHTS_FILE))?
+        .into_iter()
+        .collect();
+    let report = model.load_state_dict(&weights, true)?;
+    assert!(report.is_clean(), "{report:?}");
+    assert_reproduces_pytorch_logits(&model)
 }
 
 #[test]
