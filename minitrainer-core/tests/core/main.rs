@@ -1,0 +1,5 @@
+//! Tensor and autograd tests, as one test binary (one link instead of one per file).
+
+mod broadcast_props;
+mod gradcheck;
+mod tensor;
