@@ -178,3 +178,33 @@ fn loading_a_models_own_state_dict_is_a_no_op() -> minitrainer::Result<()> {
     assert_eq!(values(&model), before);
     Ok(())
 }
+
+#[test]
+fn loading_the_models_own_tensors_under_swapped_names_swaps_them() -> minitrainer::Result<()> {
+    #[derive(Module)]
+    struct Pair {
+        a: Linear,
+        b: Linear,
+    }
+    let mut rng = seeded_rng(3);
+    let mut pair = Pair {
+        a: Linear::new(3, 3, true, &mut rng),
+        b: Linear::new(3, 3, true, &mut rng),
+    };
+    let (a_before, b_before) = (pair.a.weight.to_vec(), pair.b.weight.to_vec());
+    // The state dict shares the model's tensors; swapping names means every target is also
+    // a source another target reads.
+    let mut swapped = StateDict::new();
+    for (name, tensor) in pair.state_dict().iter() {
+        let other = match name.split_once('.') {
+            Some(("a", rest)) => format!("b.{rest}"),
+            Some(("b", rest)) => format!("a.{rest}"),
+            _ => unreachable!("only a.* and b.*"),
+        };
+        swapped.insert(other, tensor.clone());
+    }
+    pair.load_state_dict(&swapped, true)?;
+    assert_eq!(pair.a.weight.to_vec(), b_before);
+    assert_eq!(pair.b.weight.to_vec(), a_before);
+    Ok(())
+}

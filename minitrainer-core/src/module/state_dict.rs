@@ -268,13 +268,17 @@ pub(super) fn load(
         return Err(ModuleError::StateDict { report });
     }
 
-    // 2. Write: shapes are known to fit, so nothing below can fail half-way.
+    // 2. Snapshot every value before writing any: a source may share tensors with the model
+    //    (its own state dict under other names), and writing one target must not change a
+    //    value another target still has to read. Loading a tensor onto itself is skipped.
+    let plan: Vec<(&Tensor, ndarray::ArrayD<f32>)> = plan
+        .into_iter()
+        .filter(|(target, value)| target.id() != value.id())
+        .map(|(target, value)| (target, value.to_array()))
+        .collect();
+    // 3. Write: shapes are known to fit, so nothing below can fail half-way.
     for (target, value) in plan {
-        if target.id() == value.id() {
-            continue; // loading a model's own state dict; also avoids locking one tensor twice
-        }
-        let value = value.to_array();
-        target.update_data(|data| data.assign(&value));
+        target.update_data(|data| *data = value);
     }
     Ok(report)
 }
