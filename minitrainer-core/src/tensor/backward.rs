@@ -162,10 +162,15 @@ fn input_grads(node: &Node, out: &Tensor, mut grad: ArrayD<f32>) -> Vec<Option<A
         // d(a·c)/da = c
         Op::MulScalar(c) => vec![Some(grad * *c)],
         Op::Powf(p) => {
-            // d(aᵖ)/da = p·aᵖ⁻¹
-            Zip::from(&mut grad)
-                .and(&*a())
-                .for_each(|g, &x| *g *= p * x.powf(p - 1.0));
+            // d(aᵖ)/da = p·aᵖ⁻¹; for p = 0 that is 0 everywhere (also at a = 0, where the
+            // formula gives 0·0⁻¹ = NaN), as in PyTorch.
+            if *p == 0.0 {
+                grad.fill(0.0);
+            } else {
+                Zip::from(&mut grad)
+                    .and(&*a())
+                    .for_each(|g, &x| *g *= p * x.powf(p - 1.0));
+            }
             vec![Some(grad)]
         }
         Op::Exp => {
@@ -277,13 +282,15 @@ fn input_grads(node: &Node, out: &Tensor, mut grad: ArrayD<f32>) -> Vec<Option<A
             let n = inputs[0].numel() as f32;
             vec![Some(ArrayD::from_elem(shape(0), grad.sum() / n))]
         }
-        Op::Max { argmax } => {
-            // d max(a)/da = 1 at the (first) argmax, 0 elsewhere
-            let mut full = ArrayD::zeros(shape(0));
-            if let Some(slot) = full.iter_mut().nth(*argmax) {
-                *slot = grad.sum();
-            }
-            vec![Some(full)]
+        Op::Max => {
+            // d max(a)/da = 1/k at each of the k elements equal to the max, 0 elsewhere
+            // (PyTorch's even split among ties; a NaN max matches the NaNs)
+            let max = out.data().iter().next().copied().unwrap_or(f32::NAN);
+            let is_max = |x: f32| x == max || (max.is_nan() && x.is_nan());
+            let input = a();
+            let ties = input.iter().filter(|&&x| is_max(x)).count().max(1);
+            let share = grad.sum() / ties as f32;
+            vec![Some(input.mapv(|x| if is_max(x) { share } else { 0.0 }))]
         }
         Op::SumAxis { axis, keepdim } => {
             // d Σ_axis a/da = 1: grad broadcast back along the axis

@@ -70,14 +70,14 @@ pub(crate) enum Op {
     Sum,
     /// Mean of all elements.
     Mean,
-    /// Largest element; `argmax` is its row-major position (the first one on ties).
-    Max { argmax: usize },
+    /// Largest element (the gradient is split evenly among ties).
+    Max,
     /// Sum along `axis`.
     SumAxis { axis: usize, keepdim: bool },
     /// Mean along `axis`.
     MeanAxis { axis: usize, keepdim: bool },
     /// Largest entry along `axis`; `argmax` holds its position along `axis` (first on ties),
-    /// shaped like the output with `keepdim`.
+    /// shaped like the output without `keepdim` (backward relies on it).
     MaxAxis {
         axis: usize,
         keepdim: bool,

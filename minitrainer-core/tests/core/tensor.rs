@@ -140,11 +140,8 @@ fn reductions_and_indexing_forward() -> TestResult {
 }
 
 #[test]
-fn max_sends_the_gradient_to_the_first_of_tied_maxima() -> TestResult {
+fn max_axis_sends_the_gradient_to_the_first_of_tied_maxima() -> TestResult {
     let x = leaf(vec![1.0, 5.0, 5.0, 2.0], &[2, 2])?;
-    x.max().backward();
-    assert_eq!(grad_of(&x)?, vec![0.0, 1.0, 0.0, 0.0]);
-    x.zero_grad();
     x.max_axis(0, false).sum().backward();
     // column 0: max 5 at row 1; column 1: tie 5 vs 2 → row 0
     assert_eq!(grad_of(&x)?, vec![0.0, 1.0, 1.0, 0.0]);
@@ -340,4 +337,26 @@ fn backward_without_any_grad_requiring_input_panics() {
 #[should_panic(expected = "gather: index 4 is out of range for axis 1 of shape [2, 4]")]
 fn gather_out_of_range_panics() {
     let _ = Tensor::zeros(&[2, 4]).gather(1, &ndarray::arr2(&[[1], [4]]).into_dyn());
+}
+
+#[test]
+fn max_splits_its_gradient_evenly_among_ties_as_pytorch() -> TestResult {
+    // torch.tensor([1., 3., 3., 2.], requires_grad=True).max().backward() → [0, .5, .5, 0]
+    let x = leaf(vec![1.0, 3.0, 3.0, 2.0], &[4])?;
+    x.max().backward();
+    assert_eq!(grad_of(&x)?, [0.0, 0.5, 0.5, 0.0]);
+    // max_axis sends it to the index it returns (the first maximum), as torch.max(dim) does.
+    let y = leaf(vec![1.0, 3.0, 3.0, 2.0], &[1, 4])?;
+    y.max_axis(1, false).sum().backward();
+    assert_eq!(grad_of(&y)?, [0.0, 1.0, 0.0, 0.0]);
+    Ok(())
+}
+
+#[test]
+fn powf_zero_has_a_zero_gradient_even_at_zero() -> TestResult {
+    // d(x⁰)/dx = 0; the general formula p·xᵖ⁻¹ would give 0·0⁻¹ = NaN at x = 0.
+    let x = leaf(vec![0.0, 2.0], &[2])?;
+    x.powf(0.0).sum().backward();
+    assert_eq!(grad_of(&x)?, [0.0, 0.0]);
+    Ok(())
 }

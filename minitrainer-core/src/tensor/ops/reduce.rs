@@ -23,7 +23,8 @@ impl Tensor {
         self.unary(|| Op::Mean, |a| arr0(a.sum() / n).into_dyn())
     }
 
-    /// Largest element. The gradient goes to the first largest element (row-major order).
+    /// Largest element. As in PyTorch, the gradient is split evenly among the elements equal
+    /// to the maximum (use [`Tensor::max_axis`] to send it to one of them).
     ///
     /// # Shapes
     /// Any non-empty shape `-> []`.
@@ -31,12 +32,12 @@ impl Tensor {
     /// # Panics
     /// When the tensor is empty.
     pub fn max(&self) -> Tensor {
-        let (argmax, max) = {
+        let (_, max) = {
             let data = self.data();
             first_argmax(data.iter().copied())
                 .unwrap_or_else(|| panic!("max: the tensor is empty (shape {:?})", self.shape()))
         };
-        Tensor::from_op(arr0(max).into_dyn(), &[self], || Op::Max { argmax })
+        Tensor::from_op(arr0(max).into_dyn(), &[self], || Op::Max)
     }
 
     /// Sum along `axis`, keeping it as size 1 when `keepdim`.

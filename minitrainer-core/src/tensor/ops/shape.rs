@@ -41,7 +41,8 @@ impl Tensor {
             "permute: {perm:?} is not a permutation of the axes of shape {:?}",
             self.shape()
         );
-        // Cloning keeps the buffer; `permuted_axes` only relabels strides.
+        // Copies the buffer (tensors do not share storage), then relabels its strides: the
+        // result is non-contiguous, which later ndarray ops handle without another copy.
         let data = self.to_array().permuted_axes(perm.to_vec());
         Tensor::from_op(data, &[self], || Op::Permute(perm.to_vec()))
     }
