@@ -345,10 +345,6 @@ fn max_splits_its_gradient_evenly_among_ties_as_pytorch() -> TestResult {
     let x = leaf(vec![1.0, 3.0, 3.0, 2.0], &[4])?;
     x.max().backward();
     assert_eq!(grad_of(&x)?, [0.0, 0.5, 0.5, 0.0]);
-    // max_axis sends it to the index it returns (the first maximum), as torch.max(dim) does.
-    let y = leaf(vec![1.0, 3.0, 3.0, 2.0], &[1, 4])?;
-    y.max_axis(1, false).sum().backward();
-    assert_eq!(grad_of(&y)?, [0.0, 1.0, 0.0, 0.0]);
     Ok(())
 }
 
