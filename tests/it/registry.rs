@@ -118,6 +118,9 @@ fn built_in_layers_are_registered() -> Result<(), Error> {
     );
     let gelu = load(r#"gelu(approximate="tanh")"#)?;
     assert_eq!(gelu.config_value()["approximate"], "tanh");
+    // PyTorch accepts p = 1 (everything dropped); so do the layer and its config.
+    assert!(load("dropout(p=1.0)").is_ok());
+    assert!(load("dropout(p=1.5)").is_err());
     Ok(())
 }
 

@@ -51,6 +51,11 @@ impl<T: ModuleField + 'static, const N: usize> Module for [T; N] {
     }
 }
 
+/// A map of named submodules, PyTorch's `ModuleDict`: each key becomes a path segment.
+///
+/// Keys must not contain `.` or be empty (PyTorch's `ModuleDict` refuses such keys when they
+/// are added; a plain map cannot): the names would be ambiguous, and `get_submodule`, hooks
+/// and freezing by path could not reach the entry.
 impl<T: ModuleField + 'static> Module for BTreeMap<String, T> {
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
         for (key, item) in self {

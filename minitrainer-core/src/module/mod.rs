@@ -198,7 +198,8 @@ pub trait Module: Any + AsDynModule + ModuleField {
 
     /// Freezes every parameter whose path matches `pattern`: a glob where `*` matches any run
     /// of characters (dots included), or a plain path naming a parameter or a whole subtree
-    /// (`"encoder"`). Frozen parameters get no gradients and optimizers skip them.
+    /// (`"encoder"`); `""` names the root, i.e. every parameter, like [`Module::freeze_all`].
+    /// Frozen parameters get no gradients and optimizers skip them.
     /// Returns how many parameters matched.
     ///
     /// # Errors

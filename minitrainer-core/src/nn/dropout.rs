@@ -86,7 +86,7 @@ impl Forward for Dropout {
 #[derive(Config, Clone, Debug, PartialEq)]
 pub struct DropoutConfig {
     /// Probability of zeroing an element in training mode.
-    #[config(default = 0.5, range = 0.0..1.0)]
+    #[config(default = 0.5, range = 0.0..=1.0)]
     pub p: f32,
 }
 

@@ -17,8 +17,7 @@ use minitrainer_macros::{Config, model};
 pub struct Embedding {
     /// `[num_embeddings, embedding_dim]`, initialised from `N(0, 1)`.
     pub weight: Param,
-    num_embeddings: usize,
-    embedding_dim: usize,
+    // Sizes are read off `weight` (which is public and may be replaced), never stored twice.
     training: bool,
 }
 
@@ -27,24 +26,22 @@ impl Embedding {
     pub fn new<R: Rng + ?Sized>(num_embeddings: usize, embedding_dim: usize, rng: &mut R) -> Self {
         Embedding {
             weight: init::standard_normal(&[num_embeddings, embedding_dim], rng),
-            num_embeddings,
-            embedding_dim,
             training: true,
         }
     }
 
     /// Number of rows.
     pub fn num_embeddings(&self) -> usize {
-        self.num_embeddings
+        self.weight.shape()[0]
     }
 
     /// Width of each vector.
     pub fn embedding_dim(&self) -> usize {
-        self.embedding_dim
+        self.weight.shape()[1]
     }
 
     fn describe(&self) -> String {
-        format!("{}, {}", self.num_embeddings, self.embedding_dim)
+        format!("{}, {}", self.num_embeddings(), self.embedding_dim())
     }
 }
 
@@ -64,15 +61,17 @@ impl Forward for Embedding {
             .into_iter()
             .map(|value| {
                 assert!(
-                    value >= 0.0 && value.fract() == 0.0 && (value as usize) < self.num_embeddings,
+                    value >= 0.0
+                        && value.fract() == 0.0
+                        && (value as usize) < self.num_embeddings(),
                     "Embedding: index {value} is not a whole number in 0..{}",
-                    self.num_embeddings
+                    self.num_embeddings()
                 );
                 value as usize
             })
             .collect();
         let mut shape = input.shape().to_vec();
-        shape.push(self.embedding_dim);
+        shape.push(self.embedding_dim());
         self.weight.index_select(0, &indices).reshape(&shape)
     }
 }

@@ -20,8 +20,7 @@ pub struct Linear {
     pub weight: Param,
     /// `[out_features]`, initialised from `U(-k, k)`; `None` without bias.
     pub bias: Option<Param>,
-    in_features: usize,
-    out_features: usize,
+    // Sizes are read off `weight` (which is public and may be replaced), never stored twice.
     training: bool,
 }
 
@@ -38,27 +37,25 @@ impl Linear {
         Linear {
             weight,
             bias,
-            in_features,
-            out_features,
             training: true,
         }
     }
 
-    /// Input width.
+    /// Input width (the weight's second axis).
     pub fn in_features(&self) -> usize {
-        self.in_features
+        self.weight.shape()[1]
     }
 
-    /// Output width.
+    /// Output width (the weight's first axis).
     pub fn out_features(&self) -> usize {
-        self.out_features
+        self.weight.shape()[0]
     }
 
     fn describe(&self) -> String {
         format!(
             "in_features={}, out_features={}, bias={}",
-            self.in_features,
-            self.out_features,
+            self.in_features(),
+            self.out_features(),
             self.bias.is_some()
         )
     }
@@ -81,7 +78,7 @@ impl Forward for Linear {
             1 => input
                 .reshape(&[1, input.numel()])
                 .matmul(&weight_t)
-                .reshape(&[self.out_features]),
+                .reshape(&[self.out_features()]),
             _ => input.matmul(&weight_t),
         };
         match &self.bias {
@@ -123,6 +120,18 @@ mod tests {
     use crate::module::Module;
     use crate::nn::gradcheck::check_param_grads;
     use crate::tensor::seeded_rng;
+
+    #[test]
+    fn sizes_follow_a_replaced_weight() {
+        let mut layer = Linear::new(4, 2, false, &mut seeded_rng(0));
+        layer.weight = Param::new(&Tensor::ones(&[5, 3]));
+        assert_eq!((layer.in_features(), layer.out_features()), (3, 5));
+        assert_eq!(
+            layer.repr(),
+            "Linear(in_features=3, out_features=5, bias=false)"
+        );
+        assert_eq!(layer.forward(Tensor::ones(&[3])).to_vec(), [3.0; 5]);
+    }
 
     #[test]
     fn init_stays_within_one_over_sqrt_fan_in() {
