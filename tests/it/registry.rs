@@ -316,3 +316,24 @@ fn registry_is_shared_and_usable_from_many_threads() -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[test]
+fn a_loaded_model_can_be_hooked_by_path() -> Result<(), Error> {
+    let model = Hooked::new(load("test_mlp(in_dim=4, hidden=[8, 6], out_dim=3)")?);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let handle = model.register_forward_hook("layers.1", move |path, _input, output| {
+        let shape = output.tensor().map(|t| t.shape().to_vec());
+        if let Ok(mut seen) = log.lock() {
+            seen.push((path.to_string(), shape));
+        }
+    })?;
+    let out = model.call(input(2, 4));
+    assert_eq!(out.shape(), &[2, 3]);
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    assert_eq!(seen, [("layers.1".to_string(), Some(vec![2, 6]))]);
+    // The wrapper is transparent: same names as the loaded model.
+    assert_eq!(model.named_parameters().len(), 6);
+    handle.remove();
+    Ok(())
+}

@@ -20,6 +20,7 @@ mod hooks;
 mod param;
 mod plain_data;
 mod state_dict;
+mod transparent;
 mod tree;
 mod visitor;
 
@@ -36,6 +37,7 @@ pub use state_dict::{LoadReport, ShapeMismatch, StateDict};
 pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
 pub(crate) use hooks::call_with_hooks;
+pub(crate) use transparent::transparent_module;
 
 /// Views of a module as trait objects. Implemented for every sized [`Module`]; lets provided
 /// methods (which have `Self: ?Sized`) hand `self` to code that takes `&dyn Module`.

@@ -13,7 +13,7 @@ use super::seed::Init;
 use crate::Error;
 use crate::config::Config;
 use crate::module::{
-    FieldName, Forward, Module, ModuleField, Visitor, VisitorMut, visit_child, visit_child_mut,
+    FieldName, Forward, ModuleField, Visitor, VisitorMut, visit_child, visit_child_mut,
 };
 use crate::tensor::Tensor;
 
@@ -86,26 +86,7 @@ impl<T: Registered> std::fmt::Debug for Configured<T> {
 }
 
 // The wrapper is transparent: same parameters, same names, same tree print as the model.
-impl<T: Registered> Module for Configured<T> {
-    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
-        self.model.visit(visitor);
-    }
-    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
-        self.model.visit_mut(visitor);
-    }
-    fn type_name(&self) -> &'static str {
-        self.model.type_name()
-    }
-    fn extra_repr(&self) -> String {
-        self.model.extra_repr()
-    }
-    fn local_training(&self) -> Option<bool> {
-        self.model.local_training()
-    }
-    fn set_local_training(&mut self, training: bool) {
-        self.model.set_local_training(training);
-    }
-}
+crate::module::transparent_module!(impl[T: Registered] Configured<T> => |this| this.model);
 
 // As a field of another module, it is a child module like any other.
 impl<T: Registered> ModuleField for Configured<T> {

@@ -60,6 +60,18 @@ pub trait Model: Layer {
     fn save_pretrained(&self, dir: &Path) -> Result<(), Error>;
 }
 
+// A loaded model is itself a module, so it can be wrapped (`Hooked::new(load(..)?)`) or sit in
+// a field like any other.
+crate::module::transparent_module!(impl[] Box<dyn Model> => |this| (**this));
+
+impl crate::module::Forward for Box<dyn Model> {
+    type Output = crate::Tensor;
+
+    fn forward(&self, input: crate::Tensor) -> crate::Tensor {
+        (**self).forward(input)
+    }
+}
+
 impl dyn Model {
     /// The concrete model, if it is a `T`.
     pub fn downcast_ref<T: Registered>(&self) -> Option<&T> {

@@ -236,26 +236,7 @@ impl<M> DerefMut for Hooked<M> {
     }
 }
 
-impl<M: Module> Module for Hooked<M> {
-    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
-        self.model.visit(visitor);
-    }
-    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
-        self.model.visit_mut(visitor);
-    }
-    fn type_name(&self) -> &'static str {
-        self.model.type_name()
-    }
-    fn extra_repr(&self) -> String {
-        self.model.extra_repr()
-    }
-    fn local_training(&self) -> Option<bool> {
-        self.model.local_training()
-    }
-    fn set_local_training(&mut self, training: bool) {
-        self.model.set_local_training(training);
-    }
-}
+super::transparent_module!(impl[M: Module] Hooked<M> => |this| this.model);
 
 impl<M: Module> super::ModuleField for Hooked<M> {
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
