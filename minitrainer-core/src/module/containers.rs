@@ -23,6 +23,7 @@ fn visit_indexed_mut<'a, T: ModuleField + 'a>(
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ModuleField + 'static> Module for Vec<T> {
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
         visit_indexed(self.iter(), visitor);
@@ -37,6 +38,7 @@ impl<T: ModuleField + 'static> Module for Vec<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ModuleField + 'static, const N: usize> Module for [T; N] {
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
         visit_indexed(self.iter(), visitor);
@@ -56,6 +58,7 @@ impl<T: ModuleField + 'static, const N: usize> Module for [T; N] {
 /// Keys must not contain `.` or be empty (PyTorch's `ModuleDict` refuses such keys when they
 /// are added; a plain map cannot): the names would be ambiguous, and `get_submodule`, hooks
 /// and freezing by path could not reach the entry.
+#[diagnostic::do_not_recommend]
 impl<T: ModuleField + 'static> Module for BTreeMap<String, T> {
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
         for (key, item) in self {

@@ -69,6 +69,7 @@ pub fn visit_child_mut<M: Module + ?Sized>(
     visitor.exit_module(name, module.as_dyn_module_mut());
 }
 
+#[diagnostic::do_not_recommend]
 impl ModuleField for Param {
     fn holds_state() -> bool {
         true
@@ -83,6 +84,7 @@ impl ModuleField for Param {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl ModuleField for Buffer {
     fn holds_state() -> bool {
         true
@@ -168,6 +170,7 @@ container_field!([T: ModuleField + 'static] BTreeMap<String, T>, T);
 #[doc(hidden)]
 macro_rules! __module_field {
     ($ty:ty) => {
+        #[diagnostic::do_not_recommend]
         impl $crate::module::ModuleField for $ty {
             fn holds_state() -> bool {
                 true

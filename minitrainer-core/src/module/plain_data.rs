@@ -26,7 +26,7 @@
 pub use super::field::ModuleField as PlainData;
 
 macro_rules! plain_data {
-    ($($ty:ty),* $(,)?) => { $(impl PlainData for $ty {})* };
+    ($($ty:ty),* $(,)?) => { $(#[diagnostic::do_not_recommend] impl PlainData for $ty {})* };
 }
 
 plain_data!(

@@ -5,6 +5,7 @@
 /// `transparent_module!(impl[<generics>] Wrapper => |this| <the wrapped module, from this>)`.
 macro_rules! transparent_module {
     (impl[$($generics:tt)*] $ty:ty => |$this:ident| $inner:expr) => {
+        #[diagnostic::do_not_recommend]
         impl<$($generics)*> $crate::module::Module for $ty {
             fn visit<'a>(&'a self, visitor: &mut dyn $crate::module::Visitor<'a>) {
                 let $this = self;

@@ -35,6 +35,7 @@ pub use sequential::Sequential;
 /// its type name, and a `training` field as its own train/eval flag.
 macro_rules! leaf_module {
     ($ty:ident { params: [$($param:ident),*], buffers: [$($buffer:ident),*] }) => {
+        #[diagnostic::do_not_recommend]
         impl $crate::module::Module for $ty {
             fn visit<'a>(&'a self, visitor: &mut dyn $crate::module::Visitor<'a>) {
                 $($crate::module::ModuleField::visit_field(&self.$param, $crate::module::FieldName::new(stringify!($param)), visitor);)*

@@ -72,6 +72,7 @@ impl Sequential {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Module for Sequential {
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
         for (index, layer) in self.layers.iter().enumerate() {

@@ -89,6 +89,7 @@ impl<T: Registered> std::fmt::Debug for Configured<T> {
 crate::module::transparent_module!(impl[T: Registered] Configured<T> => |this| this.model);
 
 // As a field of another module, it is a child module like any other.
+#[diagnostic::do_not_recommend]
 impl<T: Registered> ModuleField for Configured<T> {
     fn holds_state() -> bool {
         true

@@ -111,6 +111,7 @@ pub fn gen_enum(cont: &Container, variants: &[Variant]) -> TokenStream {
             }
 
             #[automatically_derived]
+            #[diagnostic::do_not_recommend]
             impl #rt::PlainData for #ident {}
 
             #[automatically_derived]

@@ -67,6 +67,7 @@ pub fn gen_impls(g: &Gen) -> TokenStream {
         }
 
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #rt::PlainData for #ident {}
 
         #[automatically_derived]

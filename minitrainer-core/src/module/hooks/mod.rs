@@ -238,6 +238,7 @@ impl<M> DerefMut for Hooked<M> {
 
 super::transparent_module!(impl[M: Module] Hooked<M> => |this| this.model);
 
+#[diagnostic::do_not_recommend]
 impl<M: Module> super::ModuleField for Hooked<M> {
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
         super::visit_child(self, name, visitor);
