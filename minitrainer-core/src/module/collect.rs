@@ -3,51 +3,41 @@
 use super::{Buffer, FieldName, Module, ModuleError, Param, PathStack, Visitor, VisitorMut};
 
 pub(super) fn named_parameters(root: &dyn Module) -> Vec<(String, Param)> {
-    struct Params {
-        path: PathStack,
-        out: Vec<(String, Param)>,
-    }
-    impl<'a> Visitor<'a> for Params {
-        fn enter_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
-            self.path.push(name.name);
-        }
-        fn exit_module(&mut self, _: FieldName<'_>, _: &'a dyn Module) {
-            self.path.pop();
-        }
-        fn param(&mut self, name: FieldName<'_>, param: &'a Param) {
-            self.out.push((self.path.join(name.name), param.clone()));
-        }
-    }
-    let mut visitor = Params {
-        path: PathStack::new(),
-        out: Vec::new(),
-    };
-    root.visit(&mut visitor);
-    visitor.out
+    named_state(root).params
 }
 
 pub(super) fn named_buffers(root: &dyn Module) -> Vec<(String, Buffer)> {
-    struct Buffers {
-        path: PathStack,
-        out: Vec<(String, Buffer)>,
+    named_state(root).buffers
+}
+
+/// Every parameter and buffer under `root`, with its dotted path, in field order.
+#[derive(Default)]
+struct NamedState {
+    path: PathStack,
+    params: Vec<(String, Param)>,
+    buffers: Vec<(String, Buffer)>,
+}
+
+impl<'a> Visitor<'a> for NamedState {
+    fn enter_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
+        self.path.push(name.name);
     }
-    impl<'a> Visitor<'a> for Buffers {
-        fn enter_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
-            self.path.push(name.name);
-        }
-        fn exit_module(&mut self, _: FieldName<'_>, _: &'a dyn Module) {
-            self.path.pop();
-        }
-        fn buffer(&mut self, name: FieldName<'_>, buffer: &'a Buffer) {
-            self.out.push((self.path.join(name.name), buffer.clone()));
-        }
+    fn exit_module(&mut self, _: FieldName<'_>, _: &'a dyn Module) {
+        self.path.pop();
     }
-    let mut visitor = Buffers {
-        path: PathStack::new(),
-        out: Vec::new(),
-    };
+    fn param(&mut self, name: FieldName<'_>, param: &'a Param) {
+        self.params.push((self.path.join(name.name), param.clone()));
+    }
+    fn buffer(&mut self, name: FieldName<'_>, buffer: &'a Buffer) {
+        self.buffers
+            .push((self.path.join(name.name), buffer.clone()));
+    }
+}
+
+fn named_state(root: &dyn Module) -> NamedState {
+    let mut visitor = NamedState::default();
     root.visit(&mut visitor);
-    visitor.out
+    visitor
 }
 
 /// Collects modules down to `max_depth` levels below the root (`usize::MAX`: all).

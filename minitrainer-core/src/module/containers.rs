@@ -23,35 +23,28 @@ fn visit_indexed_mut<'a, T: ModuleField + 'a>(
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<T: ModuleField + 'static> Module for Vec<T> {
-    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
-        visit_indexed(self.iter(), visitor);
-    }
+/// `Vec<M>` and `[M; N]` are PyTorch's `ModuleList`: items named `0`, `1`, ...
+macro_rules! module_list {
+    (impl[$($generics:tt)*] $ty:ty) => {
+        #[diagnostic::do_not_recommend]
+        impl<$($generics)*> Module for $ty {
+            fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
+                visit_indexed(self.iter(), visitor);
+            }
 
-    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
-        visit_indexed_mut(self.iter_mut(), visitor);
-    }
+            fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
+                visit_indexed_mut(self.iter_mut(), visitor);
+            }
 
-    fn type_name(&self) -> &'static str {
-        "ModuleList"
-    }
+            fn type_name(&self) -> &'static str {
+                "ModuleList"
+            }
+        }
+    };
 }
 
-#[diagnostic::do_not_recommend]
-impl<T: ModuleField + 'static, const N: usize> Module for [T; N] {
-    fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
-        visit_indexed(self.iter(), visitor);
-    }
-
-    fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
-        visit_indexed_mut(self.iter_mut(), visitor);
-    }
-
-    fn type_name(&self) -> &'static str {
-        "ModuleList"
-    }
-}
+module_list!(impl[T: ModuleField + 'static] Vec<T>);
+module_list!(impl[T: ModuleField + 'static, const N: usize] [T; N]);
 
 /// A map of named submodules, PyTorch's `ModuleDict`: each key becomes a path segment.
 ///
