@@ -94,12 +94,15 @@ pub trait Config: fmt::Display {
     fn to_value(&self) -> Value;
 
     /// The config as pretty-printed JSON text, readable back by [`Config::from_json`] to an
-    /// equal config (floats bit for bit).
+    /// equal config (floats bit for bit) when the config is valid. Infinities and NaN have no
+    /// JSON form (they are written `null`); they are never valid (the `finite` rule of every
+    /// float field), so `validate` refuses them before they are saved.
     fn to_json(&self) -> String {
         format!("{:#}", self.to_value())
     }
 
-    /// Checks every rule, of nested configs too.
+    /// Checks every rule, of nested configs too, and that every float (also inside `Vec`,
+    /// `Option` and nested configs) is finite.
     ///
     /// # Errors
     /// [`ConfigError::Invalid`] listing every violated rule; cross-field checks run only when
