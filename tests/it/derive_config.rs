@@ -116,6 +116,16 @@ pub struct TrainConfig {
     pub attention: Option<AttentionConfig>,
 }
 
+/// Floats in every position a field can hold one, none with a rule.
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct FiniteConfig {
+    pub clip: f32,
+    #[config(default = vec![])]
+    pub scales: Vec<f64>,
+    pub limit: Option<f64>,
+    pub optimizer: Option<OptimizerConfig>,
+}
+
 /// Every supported field type.
 #[derive(Config, Clone, Debug, PartialEq)]
 pub struct EveryTypeConfig {
@@ -370,6 +380,79 @@ fn cross_field_check_waits_for_the_field_rules() {
         .build()
         .expect_err("min = 1");
     assert_eq!(messages(&err), ["n_heads: must be >= 1, got 0"]);
+}
+
+// ---- non-finite floats --------------------------------------------------------------------
+
+#[test]
+fn non_finite_floats_are_violations_naming_the_field() -> TestResult {
+    FiniteConfig::builder().clip(1.0).build()?;
+    for (clip, shown) in [
+        (f32::INFINITY, "inf"),
+        (f32::NEG_INFINITY, "-inf"),
+        (f32::NAN, "NaN"),
+    ] {
+        let err = FiniteConfig::builder()
+            .clip(clip)
+            .build()
+            .expect_err("not finite");
+        assert_eq!(
+            messages(&err),
+            [format!("clip: must be a finite number, got {shown}")]
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn non_finite_floats_inside_vec_option_and_nested_configs_are_found() -> TestResult {
+    let err = FiniteConfig::builder()
+        .clip(0.5)
+        .scales(vec![1.0, f64::INFINITY, 2.0, f64::NAN])
+        .limit(f64::NEG_INFINITY)
+        .optimizer(OptimizerConfig {
+            lr: 0.1,
+            momentum: f64::INFINITY,
+        })
+        .build()
+        .expect_err("not finite");
+    assert_eq!(
+        messages(&err),
+        [
+            "scales.1: must be a finite number, got inf",
+            "scales.3: must be a finite number, got NaN",
+            "limit: must be a finite number, got -inf",
+            // The range rule fails too; both name the value as Rust prints it.
+            "optimizer.momentum: must be in 0.0..1.0, got inf",
+            "optimizer.momentum: must be a finite number, got inf",
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn non_finite_floats_are_refused_by_with_and_validate_so_json_always_round_trips() -> TestResult {
+    let config = FiniteConfig::builder().clip(1.0).build()?;
+    let err = config.with_clip(f32::NAN).expect_err("NaN");
+    assert_eq!(messages(&err), ["clip: must be a finite number, got NaN"]);
+    let mut changed = config.clone();
+    changed.clip = f32::INFINITY;
+    let err = changed.validate().expect_err("inf");
+    assert_eq!(messages(&err), ["clip: must be a finite number, got inf"]);
+    assert!(matches!(
+        &err.violations()[0].kind,
+        ViolationKind::Rule { rule: "finite", .. }
+    ));
+    // What validates reads back equal, extremes included.
+    let extreme = FiniteConfig::builder()
+        .clip(f32::MAX)
+        .scales(vec![f64::MIN, f64::MIN_POSITIVE])
+        .build()?;
+    assert_eq!(FiniteConfig::from_json(&extreme.to_json())?, extreme);
+    // Beyond the f32 range in JSON is a type error, never an infinity.
+    let err = FiniteConfig::from_json(r#"{"clip": 1e39}"#).expect_err("too large");
+    assert_eq!(messages(&err), ["clip: expected f32, got 1e+39"]);
+    Ok(())
 }
 
 // ---- nesting -------------------------------------------------------------------------------

@@ -47,6 +47,62 @@ impl Forward for TinyNet {
     }
 }
 
+/// Config of [`BnNet`].
+#[derive(Config, Clone, Debug, PartialEq)]
+pub struct BnNetConfig {
+    /// Features in and out.
+    #[config(min = 1)]
+    pub width: usize,
+}
+
+/// A linear layer then batch norm: PyTorch saves the norm's `num_batches_tracked` as I64.
+#[derive(Module)]
+#[model(name = "bn_net", config = BnNetConfig)]
+pub struct BnNet {
+    fc: Linear,
+    bn: BatchNorm1d,
+}
+
+impl Build for BnNet {
+    type Config = BnNetConfig;
+    fn build(config: &BnNetConfig, init: &mut Init) -> Self {
+        BnNet {
+            fc: Linear::new(config.width, config.width, true, init.rng()),
+            bn: BatchNorm1d::new(config.width),
+        }
+    }
+}
+
+impl Forward for BnNet {
+    type Output = Tensor;
+    fn forward(&self, x: Tensor) -> Tensor {
+        self.bn.call(self.fc.call(x))
+    }
+}
+
+/// A safetensors file as PyTorch lays it out, from `(name, dtype, shape, little-endian bytes)`.
+fn safetensors_bytes(tensors: &[(&str, &str, &[usize], Vec<u8>)]) -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut header = serde_json::Map::new();
+    for (name, dtype, shape, bytes) in tensors {
+        let start = data.len();
+        data.extend_from_slice(bytes);
+        header.insert(
+            (*name).to_owned(),
+            serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": [start, data.len()]}),
+        );
+    }
+    let header = serde_json::Value::Object(header).to_string();
+    let mut file = (header.len() as u64).to_le_bytes().to_vec();
+    file.extend_from_slice(header.as_bytes());
+    file.extend_from_slice(&data);
+    file
+}
+
+fn f32_le(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/torch_tinynet")
 }
@@ -113,6 +169,68 @@ fn pytorch_state_dict_loads_into_a_hand_built_module() -> Result<(), Error> {
     let report = model.load_state_dict(&weights, true)?;
     assert!(report.is_clean(), "{report:?}");
     assert_reproduces_pytorch_logits(&model)
+}
+
+#[test]
+fn pytorch_batch_norm_with_an_i64_batch_counter_loads() -> Result<(), Error> {
+    // What `safetensors.torch.save_file(model.state_dict())` writes for Linear + BatchNorm1d:
+    // F32 parameters and running statistics, and a 0-d I64 `num_batches_tracked`.
+    let bytes = safetensors_bytes(&[
+        ("fc.weight", "F32", &[2, 2], f32_le(&[1.0, 0.0, 0.0, 1.0])),
+        ("fc.bias", "F32", &[2], f32_le(&[0.0, 0.0])),
+        ("bn.weight", "F32", &[2], f32_le(&[2.0, 3.0])),
+        ("bn.bias", "F32", &[2], f32_le(&[0.5, -0.5])),
+        ("bn.running_mean", "F32", &[2], f32_le(&[1.0, -1.0])),
+        ("bn.running_var", "F32", &[2], f32_le(&[4.0, 0.25])),
+        (
+            "bn.num_batches_tracked",
+            "I64",
+            &[],
+            7i64.to_le_bytes().to_vec(),
+        ),
+    ]);
+    let check = |model: &mut dyn Layer| -> Result<(), Error> {
+        model.eval();
+        let counter = model
+            .state_dict()
+            .get("bn.num_batches_tracked")
+            .map(Tensor::to_vec);
+        assert_eq!(counter, Some(vec![7.0]));
+        // Evaluation uses the loaded statistics: (x - mean) / sqrt(var + eps) * weight + bias.
+        let y = model
+            .forward(Tensor::from_vec(vec![3.0, 1.0], &[1, 2])?)
+            .to_vec();
+        let expected = [
+            2.0 / (4.0f32 + 1e-5).sqrt() * 2.0 + 0.5,
+            2.0 / (0.25f32 + 1e-5).sqrt() * 3.0 - 0.5,
+        ];
+        assert!(
+            y.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-4),
+            "{y:?} vs {expected:?}"
+        );
+        Ok(())
+    };
+
+    let dir = scratch("bn-i64");
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        br#"{"model_type": "bn_net", "width": 2}"#,
+    )
+    .expect("write config");
+    std::fs::write(dir.join(WEIGHTS_FILE), &bytes).expect("write weights");
+    let mut model = from_pretrained(&dir)?;
+    check(model.as_mut())?;
+
+    // The module layer alone: plain load_state_dict into a hand-built module.
+    let config = BnNetConfig::builder().width(2).build()?;
+    let mut net = BnNet::build(&config, &mut Init::seeded(0));
+    let weights: StateDict =
+        minitrainer::io::parse_safetensors(&bytes, Path::new("bn.safetensors"))?
+            .into_iter()
+            .collect();
+    let report = net.load_state_dict(&weights, true)?;
+    assert!(report.is_clean(), "{report:?}");
+    check(&mut net)
 }
 
 #[test]
@@ -362,10 +480,8 @@ fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
         tiny()?.save_pretrained(&dir)?;
         std::fs::read(dir.join(WEIGHTS_FILE)).expect("saved")
     };
-    let mut i64_file =
-        br#"{"net.0.weight":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#.to_vec();
-    i64_file.splice(0..0, (i64_file.len() as u64).to_le_bytes());
-    i64_file.extend_from_slice(&[0; 8]);
+    // An 8-bit float: a dtype with no conversion to f32 here.
+    let fp8_file = safetensors_bytes(&[("net.0.weight", "F8_E4M3", &[1], vec![0])]);
     let cases: [(&str, Vec<u8>, &str); 4] = [
         ("truncated", good[..good.len() - 10].to_vec(), "truncated"),
         (
@@ -374,7 +490,7 @@ fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
             "not a valid safetensors file",
         ),
         ("empty", Vec::new(), "0 bytes"),
-        ("integer-dtype", i64_file, "I64"),
+        ("unsupported-dtype", fp8_file, "F8_E4M3"),
     ];
     for (name, content, expected) in cases {
         let dir = saved_with(name, WEIGHTS_FILE, &content)?;

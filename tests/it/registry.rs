@@ -271,6 +271,41 @@ fn config_errors_pass_through() {
 }
 
 #[test]
+fn layer_sizes_too_large_for_memory_are_config_errors_naming_the_fields() {
+    // Each would panic inside ndarray if it reached `build`; validation refuses it first.
+    let cases = [
+        (
+            "linear(in_features=4294967296, out_features=4294967296)",
+            "in_features, out_features: in_features × out_features = 4294967296 × 4294967296",
+        ),
+        (
+            "embedding(num_embeddings=18446744073709551615, embedding_dim=2)",
+            "num_embeddings, embedding_dim: num_embeddings × embedding_dim = 18446744073709551615 × 2",
+        ),
+        (
+            "batch_norm1d(num_features=18446744073709551615)",
+            "num_features: num_features = 18446744073709551615",
+        ),
+        (
+            "layer_norm(normalized_shape=18446744073709551615)",
+            "normalized_shape: normalized_shape = 18446744073709551615",
+        ),
+    ];
+    for (spec, expected) in cases {
+        let result = load(spec);
+        assert!(matches!(result, Err(Error::Config(_))), "{spec}");
+        let text = message(result);
+        assert!(text.contains(expected), "{spec}: {text}");
+        assert!(text.contains("does not fit in memory"), "{spec}: {text}");
+    }
+    // The same sizes through JSON, the form config.json has.
+    let text = message(load(
+        r#"{"model_type": "linear", "in_features": 4294967296, "out_features": 4294967296}"#,
+    ));
+    assert!(text.contains("in_features × out_features"), "{text}");
+}
+
+#[test]
 fn explicit_registry_holds_exactly_the_given_models() -> Result<(), Error> {
     use minitrainer_test_models::TestMlp;
     let registry = minitrainer::register_models![TestMlp, Linear];

@@ -68,11 +68,12 @@ pub struct Violation {
 pub enum ViolationKind {
     /// A value rule failed, e.g. `rule: "min"`, `expected: "must be >= 1"`, `value: "0"`.
     Rule {
-        /// The attribute that failed: `min`, `max`, `range`, `non_empty`, `one_of`, `validate`.
+        /// The attribute that failed: `min`, `max`, `range`, `non_empty`, `one_of`, `validate`;
+        /// or `finite`, the rule every `f32`/`f64` field obeys without an attribute.
         rule: &'static str,
         /// What the rule requires, as a sentence fragment (`must be >= 1`).
         expected: String,
-        /// The offending value, as JSON.
+        /// The offending value, as JSON (a non-finite float as Rust writes it: `inf`, `NaN`).
         value: String,
     },
     /// A required field has no value.
@@ -227,12 +228,24 @@ impl Violations {
         expected: String,
         value: &Value,
     ) {
+        self.rule_shown(path, rule, expected, value.to_string());
+    }
+
+    /// Records a failed value rule whose value is already written out (`inf`, which JSON
+    /// can't express).
+    pub(crate) fn rule_shown(
+        &mut self,
+        path: &FieldPath<'_>,
+        rule: &'static str,
+        expected: String,
+        value: String,
+    ) {
         self.push(
             path,
             ViolationKind::Rule {
                 rule,
                 expected,
-                value: value.to_string(),
+                value,
             },
         );
     }

@@ -8,11 +8,16 @@
 //!
 //! [`Config::schema`] describes the fields at run time (for `describe` and the registry) and
 //! exports a JSON Schema document for editors.
+//!
+//! [`check_tensor_size`] is a ready-made cross-field check for configs whose fields size a
+//! tensor (layer widths, vocabulary sizes): a size that could never be allocated is a
+//! validation error instead of a panic in the model's `build`.
 
 mod error;
 mod json_schema;
 mod path;
 mod schema;
+mod tensor_size;
 mod value;
 
 #[doc(hidden)]
@@ -28,6 +33,7 @@ pub use error::{CheckError, ConfigError, Violation, ViolationKind, Violations};
 pub use json_schema::JsonSchemaDefs;
 pub use path::FieldPath;
 pub use schema::{Constraint, FieldSchema, Schema, SchemaKind, VariantSchema};
+pub use tensor_size::{MAX_TENSOR_ELEMENTS, check_tensor_size};
 pub use value::ConfigValue;
 
 /// A validated config: JSON in and out, validation, and a schema.
@@ -88,12 +94,15 @@ pub trait Config: fmt::Display {
     fn to_value(&self) -> Value;
 
     /// The config as pretty-printed JSON text, readable back by [`Config::from_json`] to an
-    /// equal config (floats bit for bit).
+    /// equal config (floats bit for bit) when the config is valid. Infinities and NaN have no
+    /// JSON form (they are written `null`); they are never valid (the `finite` rule of every
+    /// float field), so `validate` refuses them before they are saved.
     fn to_json(&self) -> String {
         format!("{:#}", self.to_value())
     }
 
-    /// Checks every rule, of nested configs too.
+    /// Checks every rule, of nested configs too, and that every float (also inside `Vec`,
+    /// `Option` and nested configs) is finite.
     ///
     /// # Errors
     /// [`ConfigError::Invalid`] listing every violated rule; cross-field checks run only when

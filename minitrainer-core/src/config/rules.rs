@@ -99,6 +99,18 @@ fn text<T: ConfigValue>(value: &T) -> String {
     value.encode().to_string()
 }
 
+/// A number as the config's `Display` writes it: JSON, except that a non-finite float (whose
+/// JSON would be `null`) reads `inf` or `NaN`.
+fn shown<T: ConfigValue>(value: &T) -> String {
+    struct Shown<'a, T>(&'a T);
+    impl<T: ConfigValue> std::fmt::Display for Shown<'_, T> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.fmt_value(f)
+        }
+    }
+    Shown(value).to_string()
+}
+
 // Comparisons go through `partial_cmp` and accept only a definite answer, so NaN fails every
 // bound instead of slipping through `x < min` being false.
 fn at_least<T: PartialOrd>(x: &T, bound: &T) -> bool {
@@ -121,11 +133,11 @@ where
     if let Some(x) = value.rule_item()
         && !at_least(x, &bound)
     {
-        errors.rule(
+        errors.rule_shown(
             path,
             "min",
             format!("must be >= {}", text(&bound)),
-            &x.encode(),
+            shown(x),
         );
     }
 }
@@ -139,11 +151,11 @@ where
     if let Some(x) = value.rule_item()
         && !at_most(x, &bound)
     {
-        errors.rule(
+        errors.rule_shown(
             path,
             "max",
             format!("must be <= {}", text(&bound)),
-            &x.encode(),
+            shown(x),
         );
     }
 }
@@ -167,7 +179,7 @@ pub fn range<V>(
     if !(at_least(x, &start) && below_end) {
         let dots = if inclusive { "..=" } else { ".." };
         let expected = format!("must be in {}{dots}{}", text(&start), text(&end));
-        errors.rule(path, "range", expected, &x.encode());
+        errors.rule_shown(path, "range", expected, shown(x));
     }
 }
 

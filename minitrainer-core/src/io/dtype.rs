@@ -2,16 +2,21 @@
 //!
 //! F32 is read as is; F64 is rounded to the nearest f32; F16 and BF16 widen exactly (every
 //! half-precision value is an f32 value), by bit manipulation rather than a dependency.
-//! Everything else (integers, bool, 8-bit and smaller floats) is refused by the caller.
+//! Integers (I8, I16, I32, I64, U8, U16, U32, U64) are converted to the nearest f32: exact up
+//! to 2^24 in magnitude (every 8- and 16-bit value), rounded beyond. PyTorch stores integer
+//! state such as BatchNorm's `num_batches_tracked` as I64, which is why they are read at all.
+//! BOOL is 0.0 or 1.0 (any non-zero byte is true, as in NumPy and PyTorch).
+//! Everything else (complex, 8-bit and smaller floats) is refused by the caller.
 
 use safetensors::Dtype;
 
 /// Bytes per element of the dtypes we can read, or `None` for a dtype we refuse.
 pub(crate) fn readable_width(dtype: Dtype) -> Option<usize> {
     match dtype {
-        Dtype::F32 => Some(4),
-        Dtype::F64 => Some(8),
-        Dtype::F16 | Dtype::BF16 => Some(2),
+        Dtype::BOOL | Dtype::I8 | Dtype::U8 => Some(1),
+        Dtype::F16 | Dtype::BF16 | Dtype::I16 | Dtype::U16 => Some(2),
+        Dtype::F32 | Dtype::I32 | Dtype::U32 => Some(4),
+        Dtype::F64 | Dtype::I64 | Dtype::U64 => Some(8),
         _ => None,
     }
 }
@@ -20,25 +25,35 @@ pub(crate) fn readable_width(dtype: Dtype) -> Option<usize> {
 ///
 /// The caller has checked `readable_width(dtype)` and that `bytes.len()` is a multiple of it;
 /// a trailing partial element would be ignored by `chunks_exact`, never read out of bounds.
+/// A dtype `readable_width` refuses decodes to nothing rather than to garbage.
 pub(crate) fn decode_f32(dtype: Dtype, bytes: &[u8]) -> Vec<f32> {
+    // `as f32` on an integer rounds to the nearest f32 (ties to even): exact up to 2^24.
     match dtype {
-        Dtype::F64 => bytes
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) as f32)
-            .collect(),
-        Dtype::F16 => bytes
-            .chunks_exact(2)
-            .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
-            .collect(),
-        Dtype::BF16 => bytes
-            .chunks_exact(2)
-            .map(|c| bf16_to_f32(u16::from_le_bytes([c[0], c[1]])))
-            .collect(),
-        _ => bytes
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect(),
+        Dtype::F32 => each::<4>(bytes, f32::from_le_bytes),
+        Dtype::F64 => each::<8>(bytes, |b| f64::from_le_bytes(b) as f32),
+        Dtype::F16 => each::<2>(bytes, |b| f16_to_f32(u16::from_le_bytes(b))),
+        Dtype::BF16 => each::<2>(bytes, |b| bf16_to_f32(u16::from_le_bytes(b))),
+        Dtype::BOOL => each::<1>(bytes, |[b]| if b == 0 { 0.0 } else { 1.0 }),
+        Dtype::I8 => each::<1>(bytes, |b| f32::from(i8::from_le_bytes(b))),
+        Dtype::U8 => each::<1>(bytes, |[b]| f32::from(b)),
+        Dtype::I16 => each::<2>(bytes, |b| f32::from(i16::from_le_bytes(b))),
+        Dtype::U16 => each::<2>(bytes, |b| f32::from(u16::from_le_bytes(b))),
+        Dtype::I32 => each::<4>(bytes, |b| i32::from_le_bytes(b) as f32),
+        Dtype::U32 => each::<4>(bytes, |b| u32::from_le_bytes(b) as f32),
+        Dtype::I64 => each::<8>(bytes, |b| i64::from_le_bytes(b) as f32),
+        Dtype::U64 => each::<8>(bytes, |b| u64::from_le_bytes(b) as f32),
+        _ => Vec::new(),
     }
+}
+
+/// Applies `convert` to each `N`-byte element of `bytes`.
+fn each<const N: usize>(bytes: &[u8], convert: impl Fn([u8; N]) -> f32) -> Vec<f32> {
+    bytes
+        .as_chunks::<N>()
+        .0
+        .iter()
+        .map(|chunk| convert(*chunk))
+        .collect()
 }
 
 /// bfloat16 is the upper half of an f32: same sign and exponent, 7 of the 23 mantissa bits.
@@ -101,6 +116,33 @@ mod tests {
         assert_eq!(decode_f32(Dtype::F64, &f64_bytes), vec![1.5, -0.25]);
         let f32_bytes: Vec<u8> = [3.0f32, 7.5].iter().flat_map(|v| v.to_le_bytes()).collect();
         assert_eq!(decode_f32(Dtype::F32, &f32_bytes), vec![3.0, 7.5]);
-        assert_eq!(readable_width(Dtype::I64), None);
+        assert_eq!(readable_width(Dtype::F8_E4M3), None);
+    }
+
+    #[test]
+    fn integers_are_exact_up_to_two_to_the_24_and_rounded_beyond() {
+        let i32_bytes: Vec<u8> = [1i32 << 24, (1 << 24) + 1, -(1 << 24) - 1]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        assert_eq!(
+            decode_f32(Dtype::I32, &i32_bytes),
+            vec![16777216.0, 16777216.0, -16777216.0]
+        );
+        assert_eq!(
+            decode_f32(Dtype::U8, &[0, 200, 255]),
+            vec![0.0, 200.0, 255.0]
+        );
+        assert_eq!(decode_f32(Dtype::BOOL, &[0, 1, 7]), vec![0.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn a_trailing_partial_element_is_never_read() {
+        assert_eq!(
+            decode_f32(Dtype::I64, &[1, 0, 0, 0, 0, 0, 0, 0, 9]),
+            vec![1.0]
+        );
+        assert_eq!(decode_f32(Dtype::U16, &[1]), Vec::<f32>::new());
+        assert_eq!(decode_f32(Dtype::C64, &[0; 8]), Vec::<f32>::new());
     }
 }

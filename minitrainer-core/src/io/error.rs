@@ -33,14 +33,14 @@ pub enum IoError {
     /// A tensor is stored with an element type minitrainer cannot convert to `f32`.
     #[error(
         "`{}`: tensor `{key}` has dtype {dtype}, which cannot be converted to f32; \
-         re-save it as F32, F64, F16 or BF16", path.display()
+         re-save it as a float (F32, F64, F16, BF16) or integer dtype", path.display()
     )]
     UnsupportedDtype {
         /// The file involved.
         path: PathBuf,
         /// The tensor's name.
         key: String,
-        /// The dtype as written in the header (e.g. `I64`).
+        /// The dtype as written in the header (e.g. `F8_E4M3`).
         dtype: String,
     },
 

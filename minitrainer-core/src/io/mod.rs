@@ -1,8 +1,10 @@
 //! Weight files: safetensors read and write, and atomic file replacement.
 //!
 //! - [`read_safetensors`] / [`parse_safetensors`]: a safetensors file → named `f32` tensors,
-//!   converting F64/F16/BF16, refusing other dtypes; every bad file is an [`IoError`] naming
-//!   the file and what is wrong, never a panic.
+//!   converting F64/F16/BF16, the integer dtypes (I8–I64, U8–U64: exact up to 2^24 in
+//!   magnitude, rounded to the nearest f32 beyond) and BOOL (0/1), refusing complex and 8-bit
+//!   or smaller floats; every bad file is an [`IoError`] naming the file and what is wrong,
+//!   never a panic.
 //! - [`write_safetensors`] / [`serialize_safetensors`]: named tensors → a file PyTorch's
 //!   `safetensors.torch.load_file` reads (F32, little-endian, `{"format": "pt"}`), written
 //!   atomically.

@@ -16,14 +16,18 @@ use crate::Tensor;
 
 /// Reads every tensor of the safetensors file at `path`, in file order, as `f32` tensors.
 ///
-/// F64 values are rounded to f32; F16 and BF16 values widen exactly.
+/// F64 values are rounded to f32; F16 and BF16 values widen exactly. Integers (I8, I16, I32,
+/// I64, U8, U16, U32, U64) become the nearest f32: exact up to 2^24 in magnitude, rounded
+/// beyond (PyTorch writes integer state such as BatchNorm's `num_batches_tracked` as I64).
+/// BOOL becomes 0.0 or 1.0.
 ///
 /// # Errors
 /// - [`IoError::File`] when the file cannot be read;
 /// - [`IoError::Malformed`] for a truncated file, garbage, or a header that lies about sizes or
 ///   offsets;
 /// - [`IoError::SizeMismatch`] when a tensor's shape does not fit its stored bytes;
-/// - [`IoError::UnsupportedDtype`] for a dtype other than F32, F64, F16 or BF16.
+/// - [`IoError::UnsupportedDtype`] for a dtype with no conversion to f32: complex (C64) and
+///   8-bit or smaller floats (F8_*, F6_*, F4).
 ///
 /// Every error names `path`.
 pub fn read_safetensors(path: impl AsRef<Path>) -> Result<Vec<(String, Tensor)>, IoError> {

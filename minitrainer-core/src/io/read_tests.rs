@@ -115,14 +115,139 @@ fn f64_f16_and_bf16_are_converted_to_f32() -> Result<(), IoError> {
     Ok(())
 }
 
-#[test]
-fn integer_dtype_is_refused_naming_key_and_dtype() {
-    let header = r#"{"step":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#;
-    let message = error_of(&file(header, &[0; 8]));
-    assert!(
-        message.contains("`step`") && message.contains("I64"),
-        "{message}"
+/// One tensor per integer dtype (and BOOL), each holding its type's extremes, plus the 0-d I64
+/// `num_batches_tracked` PyTorch writes for BatchNorm.
+fn integer_file() -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut header = Vec::new();
+    let mut add = |name: &str, dtype: &str, shape: &str, bytes: Vec<u8>| {
+        let start = data.len();
+        data.extend_from_slice(&bytes);
+        header.push(format!(
+            r#""{name}":{{"dtype":"{dtype}","shape":{shape},"data_offsets":[{start},{}]}}"#,
+            data.len()
+        ));
+    };
+    add(
+        "i8",
+        "I8",
+        "[2]",
+        [i8::MIN, 7].iter().flat_map(|v| v.to_le_bytes()).collect(),
     );
+    add("u8", "U8", "[2]", vec![u8::MAX, 0]);
+    add(
+        "i16",
+        "I16",
+        "[2]",
+        [i16::MIN, -3]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect(),
+    );
+    add("u16", "U16", "[1]", u16::MAX.to_le_bytes().to_vec());
+    add(
+        "i32",
+        "I32",
+        "[2]",
+        [-(1i32 << 24), 5]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect(),
+    );
+    add("u32", "U32", "[1]", u32::MAX.to_le_bytes().to_vec());
+    add(
+        "i64",
+        "I64",
+        "[2]",
+        [i64::MIN, -1]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect(),
+    );
+    add("u64", "U64", "[1]", u64::MAX.to_le_bytes().to_vec());
+    add("flags", "BOOL", "[3]", vec![1, 0, 1]);
+    add(
+        "bn.num_batches_tracked",
+        "I64",
+        "[]",
+        12i64.to_le_bytes().to_vec(),
+    );
+    file(&format!("{{{}}}", header.join(",")), &data)
+}
+
+#[test]
+fn integer_and_bool_dtypes_are_converted_to_f32() -> Result<(), IoError> {
+    let read = parse(&integer_file())?;
+    let values: Vec<(&str, Vec<usize>, Vec<f32>)> = read
+        .iter()
+        .map(|(k, t)| (k.as_str(), t.shape().to_vec(), t.to_vec()))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            ("i8", vec![2], vec![-128.0, 7.0]),
+            ("u8", vec![2], vec![255.0, 0.0]),
+            ("i16", vec![2], vec![-32768.0, -3.0]),
+            ("u16", vec![1], vec![65535.0]),
+            ("i32", vec![2], vec![-16777216.0, 5.0]),
+            // Beyond 2^24 in magnitude: rounded to the nearest f32.
+            ("u32", vec![1], vec![4294967296.0]),
+            ("i64", vec![2], vec![-9223372036854775808.0, -1.0]),
+            ("u64", vec![1], vec![18446744073709551616.0]),
+            ("flags", vec![3], vec![1.0, 0.0, 1.0]),
+            ("bn.num_batches_tracked", vec![], vec![12.0]),
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn integer_tensor_with_a_partial_element_is_a_size_mismatch() {
+    // Two I64 elements need 16 bytes; the header gives 12.
+    let header = r#"{"step":{"dtype":"I64","shape":[2],"data_offsets":[0,12]}}"#;
+    let error = parse(&file(header, &[0; 12])).expect_err("size lie");
+    assert!(
+        matches!(error, IoError::SizeMismatch { ref key, expected: 16, actual: 12, .. } if key == "step"),
+        "{error}"
+    );
+}
+
+#[test]
+fn flipped_bytes_of_an_integer_file_never_panic() {
+    let good = integer_file();
+    for position in 0..good.len() {
+        for value in [0u8, 0xff, b'"', b'9', b'{', b']'] {
+            let mut bad = good.clone();
+            bad[position] = value;
+            // Either refused or read; what matters is that it returns.
+            let _ = parse(&bad);
+        }
+    }
+}
+
+#[test]
+fn every_prefix_of_an_integer_file_is_an_error_not_a_panic() {
+    let good = integer_file();
+    for cut in 0..good.len() {
+        assert!(
+            parse(&good[..cut]).is_err(),
+            "prefix of {cut} bytes accepted"
+        );
+    }
+}
+
+#[test]
+fn dtype_without_an_f32_conversion_is_refused_naming_key_and_dtype() {
+    // Each shape is 8 bytes of its dtype, so only the dtype is wrong.
+    for (dtype, len) in [("F8_E4M3", 8), ("C64", 1), ("F4", 16)] {
+        let header =
+            format!(r#"{{"w":{{"dtype":"{dtype}","shape":[{len}],"data_offsets":[0,8]}}}}"#);
+        let message = error_of(&file(&header, &[0; 8]));
+        assert!(
+            message.contains("`w`") && message.contains(dtype),
+            "{message}"
+        );
+    }
 }
 
 #[test]

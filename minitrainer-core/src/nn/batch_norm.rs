@@ -4,6 +4,7 @@
 use ndarray::{ArrayD, Axis};
 
 use super::leaf_module;
+use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Buffer, Forward, Param};
 use crate::registry::{Build, Init};
 use crate::tensor::{Tensor, no_grad};
@@ -37,6 +38,10 @@ pub struct BatchNorm1d {
 
 impl BatchNorm1d {
     /// Batch norm over `num_features` channels, with PyTorch's `eps = 1e-5`, `momentum = 0.1`.
+    ///
+    /// # Panics
+    /// When `num_features` elements can't be allocated (see [`check_tensor_size`], which
+    /// [`BatchNorm1dConfig`] validates).
     pub fn new(num_features: usize) -> Self {
         BatchNorm1d {
             weight: Param::new(&Tensor::ones(&[num_features])),
@@ -139,6 +144,7 @@ impl Forward for BatchNorm1d {
 
 /// Config of [`BatchNorm1d`] (`"batch_norm1d"`).
 #[derive(Config, Clone, Debug, PartialEq)]
+#[config(check = channels_fit)]
 pub struct BatchNorm1dConfig {
     /// Number of features (channels).
     #[config(min = 1)]
@@ -146,6 +152,11 @@ pub struct BatchNorm1dConfig {
     /// Weight of the newest batch in the running statistics.
     #[config(default = 0.1, range = 0.0..=1.0)]
     pub momentum: f32,
+}
+
+/// The per-channel parameters and statistics `[num_features]` can be allocated.
+fn channels_fit(config: &BatchNorm1dConfig) -> Result<(), CheckError> {
+    check_tensor_size(&[("num_features", config.num_features)])
 }
 
 impl Build for BatchNorm1d {

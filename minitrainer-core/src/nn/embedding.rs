@@ -3,6 +3,7 @@
 use rand::Rng;
 
 use super::{init, leaf_module};
+use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Forward, Param};
 use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
@@ -23,6 +24,10 @@ pub struct Embedding {
 
 impl Embedding {
     /// A table with PyTorch's default initialisation, drawn from `rng`.
+    ///
+    /// # Panics
+    /// When `num_embeddings × embedding_dim` elements can't be allocated (see
+    /// [`check_tensor_size`], which [`EmbeddingConfig`] validates).
     pub fn new<R: Rng + ?Sized>(num_embeddings: usize, embedding_dim: usize, rng: &mut R) -> Self {
         Embedding {
             weight: init::standard_normal(&[num_embeddings, embedding_dim], rng),
@@ -78,6 +83,7 @@ impl Forward for Embedding {
 
 /// Config of [`Embedding`] (`"embedding"`).
 #[derive(Config, Clone, Debug, PartialEq)]
+#[config(check = table_fits)]
 pub struct EmbeddingConfig {
     /// Number of rows (vocabulary size).
     #[config(min = 1)]
@@ -85,6 +91,14 @@ pub struct EmbeddingConfig {
     /// Width of each row.
     #[config(min = 1)]
     pub embedding_dim: usize,
+}
+
+/// The weight `[num_embeddings, embedding_dim]` can be allocated.
+fn table_fits(config: &EmbeddingConfig) -> Result<(), CheckError> {
+    check_tensor_size(&[
+        ("num_embeddings", config.num_embeddings),
+        ("embedding_dim", config.embedding_dim),
+    ])
 }
 
 impl Build for Embedding {

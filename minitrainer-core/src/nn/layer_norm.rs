@@ -1,6 +1,7 @@
 //! `LayerNorm` over the last axis, PyTorch's `nn.LayerNorm(d)`.
 
 use super::leaf_module;
+use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Forward, Param};
 use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
@@ -24,6 +25,10 @@ pub struct LayerNorm {
 
 impl LayerNorm {
     /// Layer norm over width `d` with PyTorch's `eps = 1e-5`.
+    ///
+    /// # Panics
+    /// When `d` elements can't be allocated (see [`check_tensor_size`], which
+    /// [`LayerNormConfig`] validates); likewise [`LayerNorm::with_eps`].
     pub fn new(d: usize) -> Self {
         Self::with_eps(d, 1e-5)
     }
@@ -72,6 +77,7 @@ impl Forward for LayerNorm {
 
 /// Config of [`LayerNorm`] (`"layer_norm"`).
 #[derive(Config, Clone, Debug, PartialEq)]
+#[config(check = affine_fits)]
 pub struct LayerNormConfig {
     /// Width of the last axis, which is normalised.
     #[config(min = 1)]
@@ -79,6 +85,11 @@ pub struct LayerNormConfig {
     /// Added to the variance, for numerical stability.
     #[config(default = 1e-5, min = 0.0)]
     pub eps: f32,
+}
+
+/// The weight and bias `[normalized_shape]` can be allocated.
+fn affine_fits(config: &LayerNormConfig) -> Result<(), CheckError> {
+    check_tensor_size(&[("normalized_shape", config.normalized_shape)])
 }
 
 impl Build for LayerNorm {

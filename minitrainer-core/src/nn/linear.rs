@@ -3,6 +3,7 @@
 use rand::Rng;
 
 use super::{init, leaf_module};
+use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Forward, Param};
 use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
@@ -26,6 +27,10 @@ pub struct Linear {
 
 impl Linear {
     /// A layer with PyTorch's default initialisation, drawn from `rng`.
+    ///
+    /// # Panics
+    /// When `in_features × out_features` elements can't be allocated (see
+    /// [`check_tensor_size`], which [`LinearConfig`] validates).
     pub fn new<R: Rng + ?Sized>(
         in_features: usize,
         out_features: usize,
@@ -90,6 +95,7 @@ impl Forward for Linear {
 
 /// Config of [`Linear`] (`"linear"`).
 #[derive(Config, Clone, Debug, PartialEq)]
+#[config(check = weight_fits)]
 pub struct LinearConfig {
     /// Input width.
     #[config(min = 1)]
@@ -100,6 +106,14 @@ pub struct LinearConfig {
     /// Whether to add a learned bias.
     #[config(default = true)]
     pub bias: bool,
+}
+
+/// The weight `[out_features, in_features]` can be allocated (the bias is no larger).
+fn weight_fits(config: &LinearConfig) -> Result<(), CheckError> {
+    check_tensor_size(&[
+        ("in_features", config.in_features),
+        ("out_features", config.out_features),
+    ])
 }
 
 impl Build for Linear {

@@ -149,16 +149,31 @@ impl Tensor {
     }
 
     /// A tensor of zeros.
+    ///
+    /// # Panics
+    /// When the shape has more elements than can be allocated: the product of its non-zero
+    /// lengths overflows, or times 4 bytes exceeds `isize::MAX`
+    /// ([`check_tensor_size`](crate::config::check_tensor_size) checks a shape beforehand).
     pub fn zeros(shape: &[usize]) -> Self {
         Self::from_array(ArrayD::zeros(shape.to_vec()))
     }
 
     /// A tensor of ones.
+    ///
+    /// # Panics
+    /// When the shape has more elements than can be allocated: the product of its non-zero
+    /// lengths overflows, or times 4 bytes exceeds `isize::MAX`
+    /// ([`check_tensor_size`](crate::config::check_tensor_size) checks a shape beforehand).
     pub fn ones(shape: &[usize]) -> Self {
         Self::full(shape, 1.0)
     }
 
     /// A tensor filled with `value`.
+    ///
+    /// # Panics
+    /// When the shape has more elements than can be allocated: the product of its non-zero
+    /// lengths overflows, or times 4 bytes exceeds `isize::MAX`
+    /// ([`check_tensor_size`](crate::config::check_tensor_size) checks a shape beforehand).
     pub fn full(shape: &[usize], value: f32) -> Self {
         Self::from_array(ArrayD::from_elem(shape.to_vec(), value))
     }

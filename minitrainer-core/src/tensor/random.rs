@@ -27,7 +27,8 @@ impl Tensor {
     /// A leaf tensor of values drawn from the normal distribution `N(mean, std²)`.
     ///
     /// # Panics
-    /// When `std` is negative or not finite (a programming error, like a bad shape).
+    /// When `std` is negative or not finite (a programming error, like a bad shape), or when
+    /// the shape has more elements than can be allocated (as [`Tensor::zeros`]).
     pub fn randn<R: Rng + ?Sized>(shape: &[usize], mean: f32, std: f32, rng: &mut R) -> Tensor {
         let normal = Normal::new(mean, std).unwrap_or_else(|e| {
             panic!("randn: invalid normal distribution (mean {mean}, std {std}): {e}")
@@ -38,7 +39,8 @@ impl Tensor {
     /// A leaf tensor of values drawn uniformly from `[low, high)`.
     ///
     /// # Panics
-    /// When `low >= high` or either is not finite.
+    /// When `low >= high` or either is not finite, or when the shape has more elements than
+    /// can be allocated (as [`Tensor::zeros`]).
     pub fn rand_uniform<R: Rng + ?Sized>(
         shape: &[usize],
         low: f32,

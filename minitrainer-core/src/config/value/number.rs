@@ -8,7 +8,15 @@
 // An f32 is written as its shortest decimal (`0.1`, not `0.10000000149011612`, which is what
 // widening to f64 first would print), so config files stay readable; reading picks the f32
 // whose shortest decimal reads as the same f64, which is the written f32 by construction (see
-// `f32_from_f64`). Non-finite floats have no JSON form and encode as `null`.
+// `f32_from_f64`).
+//
+// Non-finite floats have no JSON form: a config holding one does not validate (`finite`, a
+// rule of every float field, checked in `validate_nested` so it reaches floats inside `Vec`,
+// `Option` and nested configs), so every validated config round-trips. `encode` of such a
+// value still writes `null` (for `to_value` of an invalid config), which reads back as a type
+// error rather than silently as some number; `Display` writes `inf` / `NaN`.
+
+use std::fmt;
 
 use serde_json::{Number, Value};
 
@@ -127,8 +135,16 @@ impl ConfigValue for f64 {
         decoded
     }
 
+    fn validate_nested(&self, path: &FieldPath<'_>, errors: &mut Violations) {
+        check_finite(self.is_finite(), self, path, errors);
+    }
+
     fn json_schema(_defs: &mut JsonSchemaDefs) -> Value {
         serde_json::json!({ "type": "number" })
+    }
+
+    fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_float(self.is_finite(), self, &self.encode(), f)
     }
 }
 
@@ -151,8 +167,49 @@ impl ConfigValue for f32 {
         decoded
     }
 
+    fn validate_nested(&self, path: &FieldPath<'_>, errors: &mut Violations) {
+        check_finite(self.is_finite(), self, path, errors);
+    }
+
     fn json_schema(_defs: &mut JsonSchemaDefs) -> Value {
         serde_json::json!({ "type": "number" })
+    }
+
+    fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_float(self.is_finite(), self, &self.encode(), f)
+    }
+}
+
+/// The `finite` rule of every float field: JSON can't hold inf or NaN, so a config with one
+/// could be saved but never read back.
+fn check_finite(
+    finite: bool,
+    value: &dyn fmt::Display,
+    path: &FieldPath<'_>,
+    errors: &mut Violations,
+) {
+    if !finite {
+        errors.rule_shown(
+            path,
+            "finite",
+            "must be a finite number".to_owned(),
+            value.to_string(),
+        );
+    }
+}
+
+/// A float for `Display`: its JSON when finite, else as Rust writes it (`inf`, `-inf`, `NaN`)
+/// rather than JSON's `null`.
+fn fmt_float(
+    finite: bool,
+    value: &dyn fmt::Display,
+    json: &Value,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    if finite {
+        write!(f, "{json}")
+    } else {
+        write!(f, "{value}")
     }
 }
 
