@@ -7,6 +7,8 @@
 #   TORCH_PYTHON     python with torch          (default /tmp/torchenv/bin/python)
 #   TORCH_REFERENCE  the PyTorch script          (default /work/shared/bench/torch_reference.py)
 #   WORKLOADS        what to run: all and/or gemm (default "all gemm")
+#   MINITRAINER_BIN  an already built workloads bench binary to run instead of `cargo bench`
+#                    (experiments with other features or allocator settings)
 # With THREADS > 1 minitrainer is built with ndarray's `matrixmultiply-threading` feature
 # (off by default): only its GEMMs use the threads.
 set -euo pipefail
@@ -23,7 +25,14 @@ features=()
 if [ "$threads" -gt 1 ]; then
     features=(--features ndarray/matrixmultiply-threading)
 fi
-cargo bench -q --bench workloads "${features[@]}" --no-run 2>/dev/null
+minitrainer() {
+    if [ -n "${MINITRAINER_BIN:-}" ]; then
+        "$MINITRAINER_BIN" 2>/dev/null
+    else
+        cargo bench -q --bench workloads "${features[@]}" 2>/dev/null
+    fi
+}
+[ -n "${MINITRAINER_BIN:-}" ] || cargo bench -q --bench workloads "${features[@]}" --no-run 2>/dev/null
 
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
@@ -31,8 +40,8 @@ for round in $(seq "$rounds"); do
     for which in $workloads; do
         echo "# round $round $which $(date -u +%FT%TZ) load:$(uptime | sed 's/.*load average://')" | tee -a "$raw" >&2
         OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads "$py" "$ref" "$threads" "$which" "$reps" | tee -a "$raw"
-        MATMUL_NUM_THREADS=$threads MINITRAINER_TSV=$which MINITRAINER_REPS=$reps \
-            cargo bench -q --bench workloads "${features[@]}" 2>/dev/null | tee -a "$raw"
+        MATMUL_NUM_THREADS=$threads MINITRAINER_TSV=$which MINITRAINER_REPS=$reps minitrainer |
+            tee -a "$raw"
     done
 done
 
