@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the reference workloads side by side: PyTorch (torch_reference.py) and minitrainer
-# (benches/workloads.rs in its TSV mode), alternating, ROUNDS times, at THREADS threads,
+# (benches/workloads/ in its TSV mode), alternating, ROUNDS times, at THREADS threads,
 # then prints the median of every workload per side and their ratio.
 #
 # Usage: benches/side_by_side.sh THREADS [ROUNDS] [REPS] > raw.tsv 2> summary.txt
