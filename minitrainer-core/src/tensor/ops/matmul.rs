@@ -3,7 +3,9 @@
 //! Every product goes through ndarray's GEMM (`dot` / `general_mat_mul`, i.e. matrixmultiply)
 //! on views; transposes in the backward pass are stride swaps, never copies.
 
-use ndarray::{Array3, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2, linalg::general_mat_mul};
+use ndarray::{
+    Array1, Array3, ArrayD, ArrayView1, ArrayView2, ArrayViewD, Axis, Ix2, linalg::general_mat_mul,
+};
 
 use crate::tensor::Tensor;
 use crate::tensor::broadcast::{broadcast_shape, sum_to_shape};
@@ -55,7 +57,15 @@ pub(crate) fn matmul_arrays(
         "{op}: inner sizes differ ({m} vs {m2}) for shapes {sa:?} and {sb:?}"
     );
     if sa.len() == 2 && sb.len() == 2 {
-        return matrix(a).dot(&matrix(b)).into_dyn();
+        let (a, b) = (matrix(a), matrix(b));
+        if n == 1 {
+            // One row (batch-1 inference): GEMM would pack all of `b` to produce a single
+            // output row; a vector-matrix product reads `b` once (W4: 2.7x faster per call).
+            return row_times_matrix(a.row(0), b)
+                .insert_axis(Axis(0))
+                .into_dyn();
+        }
+        return a.dot(&b).into_dyn();
     }
     if sb.len() == 2 {
         // `[..., n, m] @ [m, p]` (a linear layer on a batch of sequences): all rows of `a`
@@ -114,6 +124,40 @@ pub(crate) fn matmul_backward(
     (grad_a, grad_b)
 }
 
+/// `x · b` for a row vector `x` (`[m]`) and `b` (`[m, p]`), reading `b` in its memory order:
+/// one [`dot`] per column when columns are contiguous (a transposed weight, as in `Linear`),
+/// else one `out += x[k] · b[k, ..]` per row.
+fn row_times_matrix(x: ArrayView1<'_, f32>, b: ArrayView2<'_, f32>) -> Array1<f32> {
+    let columns = b.t();
+    if let (Some(x), Some(columns)) = (x.as_slice(), columns.as_slice())
+        && !x.is_empty()
+    {
+        return columns.chunks_exact(x.len()).map(|c| dot(x, c)).collect();
+    }
+    let mut out = Array1::zeros(b.ncols());
+    for (&weight, row) in x.iter().zip(b.rows()) {
+        out.scaled_add(weight, &row);
+    }
+    out
+}
+
+/// `Σ x[i]·y[i]` over equal-length slices, in 16 independent lanes so that the compiler
+/// emits full-width vector code (ndarray's `dot` compiles to 2-float loads here).
+fn dot(x: &[f32], y: &[f32]) -> f32 {
+    const LANES: usize = 16;
+    let (xs, ys) = (x.chunks_exact(LANES), y.chunks_exact(LANES));
+    let tail: f32 = (xs.remainder().iter().zip(ys.remainder()))
+        .map(|(a, b)| a * b)
+        .sum();
+    let mut lanes = [0.0_f32; LANES];
+    for (xc, yc) in xs.zip(ys) {
+        for i in 0..LANES {
+            lanes[i] += xc[i] * yc[i];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
 fn last_two_swapped(mut view: ArrayViewD<'_, f32>) -> ArrayViewD<'_, f32> {
     let nd = view.ndim();
     view.swap_axes(nd - 2, nd - 1);
@@ -161,5 +205,31 @@ fn unravel(mut flat: usize, shape: &[usize], index: &mut [usize]) {
     for (slot, &size) in index.iter_mut().zip(shape).rev() {
         *slot = flat % size;
         flat /= size;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tensor::{Tensor, seeded_rng};
+
+    #[test]
+    fn a_single_row_matches_the_same_row_of_a_batched_product() {
+        let mut rng = seeded_rng(0);
+        // 37 = two 16-lane chunks and a tail of 5 in `dot`.
+        let x = Tensor::randn(&[2, 37], 0.0, 1.0, &mut rng);
+        let w = Tensor::randn(&[5, 37], 0.0, 1.0, &mut rng);
+        // Both paths of the single-row product: columns contiguous (a transposed weight, as
+        // in Linear) and rows contiguous (reshape copies to row-major).
+        let transposed = w.transpose(0, 1);
+        for b in [transposed.clone(), transposed.reshape(&[37, 5])] {
+            let batched = x.matmul(&b).to_vec();
+            let single = x.narrow(0, 0, 1).matmul(&b);
+            assert_eq!(single.shape(), &[1, 5]);
+            for (s, e) in single.to_vec().iter().zip(&batched[..5]) {
+                assert!((s - e).abs() <= 1e-5 * e.abs().max(1.0), "{s} vs {e}");
+            }
+        }
+        let empty = Tensor::zeros(&[1, 0]).matmul(&Tensor::zeros(&[0, 3]));
+        assert_eq!(empty.to_vec(), vec![0.0; 3]);
     }
 }

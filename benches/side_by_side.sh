@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs the reference workloads side by side: PyTorch (torch_reference.py) and minitrainer
+# (benches/workloads/ in its TSV mode), alternating, ROUNDS times, at THREADS threads,
+# then prints the median of every workload per side and their ratio.
+#
+# Usage: benches/side_by_side.sh THREADS [ROUNDS] [REPS] > raw.tsv 2> summary.txt
+#   TORCH_PYTHON     python with torch          (default /tmp/torchenv/bin/python)
+#   TORCH_REFERENCE  the PyTorch script          (default /work/shared/bench/torch_reference.py)
+#   WORKLOADS        what to run: all and/or gemm (default "all gemm")
+#   MINITRAINER_BIN  an already built workloads bench binary to run instead of `cargo bench`
+#                    (experiments with other features or allocator settings)
+# With THREADS > 1 minitrainer is built with ndarray's `matrixmultiply-threading` feature
+# (off by default): only its GEMMs use the threads.
+set -euo pipefail
+
+threads=${1:?usage: side_by_side.sh THREADS [ROUNDS] [REPS]}
+rounds=${2:-2}
+reps=${3:-5}
+py=${TORCH_PYTHON:-/tmp/torchenv/bin/python}
+ref=${TORCH_REFERENCE:-/work/shared/bench/torch_reference.py}
+workloads=${WORKLOADS:-all gemm}
+cd "$(dirname "$0")/.."
+
+features=()
+if [ "$threads" -gt 1 ]; then
+    features=(--features ndarray/matrixmultiply-threading)
+fi
+minitrainer() {
+    if [ -n "${MINITRAINER_BIN:-}" ]; then
+        "$MINITRAINER_BIN" 2>/dev/null
+    else
+        cargo bench -q --bench workloads "${features[@]}" 2>/dev/null
+    fi
+}
+[ -n "${MINITRAINER_BIN:-}" ] || cargo bench -q --bench workloads "${features[@]}" --no-run 2>/dev/null
+
+raw=$(mktemp)
+trap 'rm -f "$raw"' EXIT
+for round in $(seq "$rounds"); do
+    for which in $workloads; do
+        echo "# round $round $which $(date -u +%FT%TZ) load:$(uptime | sed 's/.*load average://')" | tee -a "$raw" >&2
+        OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads "$py" "$ref" "$threads" "$which" "$reps" | tee -a "$raw"
+        MATMUL_NUM_THREADS=$threads MINITRAINER_TSV=$which MINITRAINER_REPS=$reps minitrainer |
+            tee -a "$raw"
+    done
+done
+
+# Medians per (side, workload); the ratio says how many times faster minitrainer is (> 1:
+# faster, < 1: slower), inverted for the latency units where lower is better.
+"$py" - "$raw" >&2 <<'EOF'
+import re, statistics, sys
+values = {}
+for line in open(sys.argv[1]):
+    if line.startswith("#") or not line.strip():
+        continue
+    side, workload, threads, unit, value = line.rstrip("\n").split("\t")
+    workload = re.sub(r"\((torch\.mm|Tensor::matmul)\)$", "", workload)
+    values.setdefault((workload, threads, unit), {}).setdefault(side, []).append(float(value))
+print(f"{'workload':34} {'thr':>3} {'unit':>13} {'minitrainer':>12} {'torch':>12} {'speed ratio':>11}")
+for (workload, threads, unit), sides in values.items():
+    mt = statistics.median(sides["minitrainer"]) if "minitrainer" in sides else None
+    pt = statistics.median(sides["torch"]) if "torch" in sides else None
+    ratio = ""
+    if mt and pt:
+        ratio = f"{(pt / mt if unit.startswith('us/') else mt / pt):.2f}x"
+    fmt = lambda v: "-" if v is None else f"{v:.2f}"
+    print(f"{workload:34} {threads:>3} {unit:>13} {fmt(mt):>12} {fmt(pt):>12} {ratio:>11}")
+EOF
