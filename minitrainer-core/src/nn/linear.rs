@@ -77,14 +77,14 @@ impl Forward for Linear {
     /// # Panics
     /// When the last axis of `input` is not `in_features` (the message names both shapes).
     fn forward(&self, input: Tensor) -> Tensor {
-        let weight_t = self.weight.transpose(0, 1);
+        // `x · Wᵀ` reading W in its [out, in] layout: no transposed copy per call.
         let output = match input.ndim() {
             // A single sample: treat it as a batch of one, then drop the batch axis.
             1 => input
                 .reshape(&[1, input.numel()])
-                .matmul(&weight_t)
+                .matmul_t(&self.weight)
                 .reshape(&[self.out_features()]),
-            _ => input.matmul(&weight_t),
+            _ => input.matmul_t(&self.weight),
         };
         match &self.bias {
             Some(bias) => output.add(bias),

@@ -18,7 +18,7 @@ use super::ops::activation::{
     softmax_backward,
 };
 use super::ops::index::{gather_backward, index_select_backward};
-use super::ops::matmul::matmul_backward;
+use super::ops::matmul::{matmul_backward, matmul_t_backward};
 use super::ops::shape::reshaped;
 use super::{TensorId, is_grad_enabled};
 
@@ -218,6 +218,12 @@ fn input_grads(node: &Node, out: &Tensor, mut grad: ArrayD<f32>) -> Vec<Option<A
             let (a, b) = (a(), inputs[1].data());
             let (ga, gb) = matmul_backward(a.view(), b.view(), &grad, needs(0), needs(1));
             vec![ga, gb]
+        }
+        Op::MatMulT => {
+            // d(a·wᵀ)/da = grad·w ; d(a·wᵀ)/dw = gradᵀ·a (see `matmul_t_backward`)
+            let (a, w) = (a(), inputs[1].data());
+            let (ga, gw) = matmul_t_backward(a.view(), w.view(), &grad, needs(0), needs(1));
+            vec![ga, gw]
         }
 
         // ---- shape --------------------------------------------------------------------------

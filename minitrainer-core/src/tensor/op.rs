@@ -48,6 +48,8 @@ pub(crate) enum Op {
     // ---- matmul (inputs: [a, b]) ------------------------------------------------------------
     /// Matrix product over the last two axes, batch axes broadcast.
     MatMul,
+    /// `a · wᵀ` for a matrix `w`, read in place.
+    MatMulT,
 
     // ---- shape (inputs: [a], or all concatenated tensors) -----------------------------------
     /// Axes permuted: output axis `i` is input axis `perm[i]`.

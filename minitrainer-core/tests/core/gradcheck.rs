@@ -204,6 +204,27 @@ fn cases() -> Vec<Case> {
             &[plain(&[3, 4]), plain(&[2, 4, 2])],
             |t| t[0].matmul(&t[1]),
         ),
+        // d(a·wᵀ)/da = grad·w ; d(a·wᵀ)/dw = gradᵀ·a
+        case(
+            "matmul_t [3,4]@[5,4]ᵀ",
+            &[plain(&[3, 4]), plain(&[5, 4])],
+            |t| t[0].matmul_t(&t[1]),
+        ),
+        case(
+            "matmul_t transposed leaves",
+            &[transposed(&[3, 4]), transposed(&[2, 4])],
+            |t| t[0].matmul_t(&t[1]),
+        ),
+        case(
+            "matmul_t [2,3,4]@[5,4]ᵀ",
+            &[plain(&[2, 3, 4]), plain(&[5, 4])],
+            |t| t[0].matmul_t(&t[1]),
+        ),
+        case(
+            "matmul_t one row [1,4]@[3,4]ᵀ",
+            &[plain(&[1, 4]), plain(&[3, 4])],
+            |t| t[0].matmul_t(&t[1]),
+        ),
         // ---- shape ----
         case("transpose", &[plain(&[2, 3, 4])], |t| t[0].transpose(0, 2)),
         case("permute", &[plain(&[2, 3, 4])], |t| {

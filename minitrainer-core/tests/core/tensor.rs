@@ -86,6 +86,24 @@ fn activations_match_known_values() -> TestResult {
 }
 
 #[test]
+fn matmul_t_is_matmul_by_the_transpose() -> TestResult {
+    let mut rng = seeded_rng(5);
+    for (a_shape, w_shape) in [
+        (&[3, 4][..], [5, 4]),
+        (&[1, 4], [5, 4]),
+        (&[2, 3, 4], [5, 4]),
+    ] {
+        let a = Tensor::randn(a_shape, 0.0, 1.0, &mut rng);
+        let w = Tensor::randn(&w_shape, 0.0, 1.0, &mut rng);
+        let expected = a.matmul(&w.transpose(0, 1));
+        let actual = a.matmul_t(&w);
+        assert_eq!(actual.shape(), expected.shape());
+        assert_close(&actual.to_vec(), &expected.to_vec());
+    }
+    Ok(())
+}
+
+#[test]
 fn matmul_of_small_integer_matrices() -> TestResult {
     let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3])?;
     let b = Tensor::from_vec(vec![7.0, 8.0, 9.0, 10.0, 11.0, 12.0], &[3, 2])?;

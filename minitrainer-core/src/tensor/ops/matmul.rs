@@ -34,6 +34,37 @@ impl Tensor {
         let data = matmul_arrays("matmul", self.data().view(), other.data().view());
         Tensor::from_op(data, &[self, other], || Op::MatMul)
     }
+
+    /// `self @ otherᵀ` for a matrix `other`, reading `other` where it is (PyTorch's
+    /// `F.linear` without the bias): a linear layer's `x · Wᵀ` with `W` in PyTorch's
+    /// `[out, in]` layout, without copying `W` into a transposed tensor first, and with the
+    /// gradient of `W` coming out in `W`'s own row-major layout.
+    ///
+    /// # Shapes
+    /// `[..., n, m] @ [p, m]ᵀ -> [..., n, p]`.
+    ///
+    /// # Panics
+    /// When `self` has fewer than 2 axes, `other` is not a matrix, or the sizes of their last
+    /// axes differ.
+    ///
+    /// # Examples
+    /// ```
+    /// use minitrainer_core::Tensor;
+    /// let x = Tensor::from_vec(vec![1.0, 2.0], &[1, 2])?;
+    /// let w = Tensor::from_vec(vec![1.0, 0.0, 3.0, 4.0, 0.0, 1.0], &[3, 2])?; // [out, in]
+    /// assert_eq!(x.matmul_t(&w).to_vec(), vec![1.0, 11.0, 2.0]);
+    /// # Ok::<(), minitrainer_core::Error>(())
+    /// ```
+    pub fn matmul_t(&self, other: &Tensor) -> Tensor {
+        assert!(
+            other.ndim() == 2,
+            "matmul_t: the right operand must be a matrix, got shapes {:?} and {:?}",
+            self.shape(),
+            other.shape()
+        );
+        let data = matmul_arrays("matmul_t", self.data().view(), other.data().t());
+        Tensor::from_op(data, &[self, other], || Op::MatMulT)
+    }
 }
 
 /// The product of `a` and `b` (shapes as in [`Tensor::matmul`]).
@@ -122,6 +153,21 @@ pub(crate) fn matmul_backward(
         sum_to_shape(full, b.shape())
     });
     (grad_a, grad_b)
+}
+
+/// Gradients of `a @ wᵀ` (a matrix `w`) with respect to `a` and `w`, each only when asked for.
+pub(crate) fn matmul_t_backward(
+    a: ArrayViewD<'_, f32>,
+    w: ArrayViewD<'_, f32>,
+    grad: &ArrayD<f32>,
+    need_a: bool,
+    need_w: bool,
+) -> (Option<ArrayD<f32>>, Option<ArrayD<f32>>) {
+    // d(a·wᵀ)/da = grad · w ; d(a·wᵀ)/dw = gradᵀ · a, summed over every row of the batch in
+    // one GEMM, and row-major like `w` (no strided walk in the optimizer's update).
+    let grad_a = need_a.then(|| matmul_arrays("matmul_t backward", grad.view(), w));
+    let grad_w = need_w.then(|| as_rows(grad.view()).t().dot(&as_rows(a)).into_dyn());
+    (grad_a, grad_w)
 }
 
 /// `x · b` for a row vector `x` (`[m]`) and `b` (`[m, p]`), reading `b` in its memory order:
