@@ -7,3 +7,4 @@ mod hooks;
 mod pretrained;
 mod registry;
 mod state_dict;
+mod threads;
