@@ -507,6 +507,30 @@ fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
 }
 
 #[test]
+fn huggingface_bookkeeping_keys_are_ignored_but_other_unknown_keys_are_not() -> Result<(), Error> {
+    // As transformers writes it: the model's fields plus keys that describe the file.
+    let dir = scratch("hf-keys");
+    std::fs::copy(fixture_dir().join(WEIGHTS_FILE), dir.join(WEIGHTS_FILE)).expect("copy");
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        br#"{"model_type": "tiny_net", "in_dim": 64, "hidden": 32, "out_dim": 10,
+            "architectures": ["TinyNet"], "transformers_version": "4.57.0",
+            "torch_dtype": "float32", "_name_or_path": "tiny"}"#,
+    )
+    .expect("write");
+    assert_reproduces_pytorch_logits(from_pretrained(&dir)?.as_ref())?;
+
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        br#"{"model_type": "tiny_net", "in_dim": 64, "hidden": 32, "out_dim": 10, "hiden": 3}"#,
+    )
+    .expect("write");
+    let text = error_text(from_pretrained(&dir));
+    assert!(text.contains(r#"unknown field "hiden""#), "{text}");
+    Ok(())
+}
+
+#[test]
 fn a_config_edited_after_saving_is_refused_naming_both_files() -> Result<(), Error> {
     let dir = saved_with(
         "edited",

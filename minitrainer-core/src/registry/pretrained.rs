@@ -131,13 +131,27 @@ fn read_spec(dir: &Path) -> Result<(PathBuf, serde_json::Value, ModelSpec), Erro
     let path = dir.join(CONFIG_FILE);
     let text =
         std::fs::read_to_string(&path).map_err(|source| IoError::file("read", &path, source))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|source| IoError::Json {
-        path: path.clone(),
-        source,
-    })?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| IoError::Json {
+            path: path.clone(),
+            source,
+        })?;
+    if let serde_json::Value::Object(fields) = &mut value {
+        fields.retain(|key, _| !HUGGINGFACE_BOOKKEEPING.contains(&key.as_str()));
+    }
     let spec = ModelSpec::from_json(value.clone()).map_err(|e| in_file(&path, e))?;
     Ok((path, value, spec))
 }
+
+/// Keys HuggingFace's `save_pretrained` adds to every `config.json` that describe the file, not
+/// the model: ignored on load, so a directory written by `transformers` loads into a model
+/// registered under its `model_type`. Any other unknown key is still an error.
+const HUGGINGFACE_BOOKKEEPING: [&str; 4] = [
+    "architectures",
+    "transformers_version",
+    "torch_dtype",
+    "_name_or_path",
+];
 
 /// Reads the weights, checks they were saved with this config (when they say so: files
 /// written by other tools do not), and loads them strictly; on any error the model is
