@@ -2,6 +2,7 @@
 //! Use them through the `minitrainer` crate, which re-exports them.
 
 // Shared by every macro.
+mod attr;
 mod ctxt;
 mod paths;
 mod suggest;

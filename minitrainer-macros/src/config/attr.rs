@@ -11,37 +11,9 @@ use syn::spanned::Spanned;
 use syn::{Expr, RangeLimits};
 
 use super::symbol::*;
+use crate::attr::{Attr, skip_value};
 use crate::ctxt::Ctxt;
 use crate::suggest::unknown_key_message;
-
-/// A value slot that reports a second occurrence of its key (serde's `Attr`).
-struct Attr<'c, T> {
-    cx: &'c Ctxt,
-    name: &'static str,
-    value: Option<T>,
-}
-
-impl<'c, T> Attr<'c, T> {
-    fn none(cx: &'c Ctxt, name: &'static str) -> Self {
-        Attr {
-            cx,
-            name,
-            value: None,
-        }
-    }
-
-    fn set(&mut self, key: &syn::Path, value: T) {
-        if self.value.is_some() {
-            let name = self.name;
-            self.cx.error_spanned_by(
-                key,
-                format!("duplicate config attribute `{name}`; give it once"),
-            );
-        } else {
-            self.value = Some(value);
-        }
-    }
-}
 
 /// A value rule as written, with the span of its key for later errors.
 pub struct Rule {
@@ -82,13 +54,13 @@ pub struct FieldAttrs {
 
 impl FieldAttrs {
     pub fn from_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
-        let mut default = Attr::none(cx, DEFAULT);
-        let mut min = Attr::none(cx, MIN);
-        let mut max = Attr::none(cx, MAX);
-        let mut range = Attr::none(cx, RANGE);
-        let mut non_empty = Attr::none(cx, NON_EMPTY);
-        let mut one_of = Attr::none(cx, ONE_OF);
-        let mut validate = Attr::none(cx, VALIDATE);
+        let mut default = Attr::none(CONFIG, DEFAULT);
+        let mut min = Attr::none(CONFIG, MIN);
+        let mut max = Attr::none(CONFIG, MAX);
+        let mut range = Attr::none(CONFIG, RANGE);
+        let mut non_empty = Attr::none(CONFIG, NON_EMPTY);
+        let mut one_of = Attr::none(CONFIG, ONE_OF);
+        let mut validate = Attr::none(CONFIG, VALIDATE);
 
         for attr in attrs.iter().filter(|a| a.path().is_ident(CONFIG)) {
             let parsed = attr.parse_nested_meta(|meta| {
@@ -99,29 +71,29 @@ impl FieldAttrs {
                 };
                 if key.is_ident(DEFAULT) {
                     // #[config(default = vec![128])]
-                    default.set(key, meta.value()?.parse::<Expr>()?);
+                    default.set(cx, key, meta.value()?.parse::<Expr>()?);
                 } else if key.is_ident(MIN) {
                     // #[config(min = 1)]
-                    min.set(key, rule(RuleKind::Min(meta.value()?.parse()?)));
+                    min.set(cx, key, rule(RuleKind::Min(meta.value()?.parse()?)));
                 } else if key.is_ident(MAX) {
                     // #[config(max = 1.0)]
-                    max.set(key, rule(RuleKind::Max(meta.value()?.parse()?)));
+                    max.set(cx, key, rule(RuleKind::Max(meta.value()?.parse()?)));
                 } else if key.is_ident(RANGE) {
                     // #[config(range = 0.0..1.0)] or #[config(range = 1..=8)]
                     let value: Expr = meta.value()?.parse()?;
-                    range.set(key, rule(parse_range(value)?));
+                    range.set(cx, key, rule(parse_range(value)?));
                 } else if key.is_ident(NON_EMPTY) {
                     // #[config(non_empty)]
-                    non_empty.set(key, rule(RuleKind::NonEmpty));
+                    non_empty.set(cx, key, rule(RuleKind::NonEmpty));
                 } else if key.is_ident(ONE_OF) {
                     // #[config(one_of = [1, 2, 4])]
                     let value: Expr = meta.value()?.parse()?;
-                    one_of.set(key, rule(parse_one_of(value)?));
+                    one_of.set(cx, key, rule(parse_one_of(value)?));
                 } else if key.is_ident(VALIDATE) {
                     // #[config(validate = path::to::fn)]
-                    validate.set(key, rule(RuleKind::Validate(meta.value()?.parse()?)));
+                    validate.set(cx, key, rule(RuleKind::Validate(meta.value()?.parse()?)));
                 } else {
-                    unknown_key(cx, &meta, "config field", FIELD_KEYS)?;
+                    unknown_key(cx, &meta, "config field", FIELD_KEYS);
                 }
                 Ok(())
             });
@@ -132,10 +104,10 @@ impl FieldAttrs {
 
         let rules = [min, max, range, non_empty, one_of, validate]
             .into_iter()
-            .filter_map(|slot| slot.value)
+            .filter_map(Attr::take)
             .collect();
         FieldAttrs {
-            default: default.value,
+            default: default.take(),
             rules,
         }
     }
@@ -149,7 +121,7 @@ pub struct ContainerAttrs {
 
 impl ContainerAttrs {
     pub fn from_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
-        let mut crate_path = Attr::none(cx, CRATE);
+        let mut crate_path = Attr::none(CONFIG, CRATE);
         let mut checks = Vec::new();
         for attr in attrs.iter().filter(|a| a.path().is_ident(CONFIG)) {
             let parsed = attr.parse_nested_meta(|meta| {
@@ -159,12 +131,12 @@ impl ContainerAttrs {
                     if let Err(err) = crate::paths::check_crate_override(&path) {
                         cx.syn_error(err);
                     }
-                    crate_path.set(&meta.path, path);
+                    crate_path.set(cx, &meta.path, path);
                 } else if meta.path.is_ident(CHECK) {
                     // #[config(check = path::to::fn)]
                     checks.push(meta.value()?.parse()?);
                 } else {
-                    unknown_key(cx, &meta, "config container", CONTAINER_KEYS)?;
+                    unknown_key(cx, &meta, "config container", CONTAINER_KEYS);
                 }
                 Ok(())
             });
@@ -173,25 +145,20 @@ impl ContainerAttrs {
             }
         }
         ContainerAttrs {
-            crate_path: crate_path.value,
+            crate_path: crate_path.take(),
             checks,
         }
     }
 }
 
 /// Reports an unknown key (with did-you-mean) and skips its value so parsing can go on.
-fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, what: &str, keys: &[&str]) -> syn::Result<()> {
+fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, what: &str, keys: &[&str]) {
     let path = &meta.path;
     let key = path
         .get_ident()
         .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
     cx.error_spanned_by(&meta.path, unknown_key_message(what, &key, keys));
-    if meta.input.peek(syn::Token![=]) {
-        meta.value()?.parse::<Expr>()?;
-    } else if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-        meta.input.parse::<proc_macro2::TokenTree>()?;
-    }
-    Ok(())
+    skip_value(meta);
 }
 
 fn parse_range(value: Expr) -> syn::Result<RuleKind> {

@@ -22,7 +22,7 @@ impl Model {
         let args = ModelArgs::parse(cx, args);
         let ident = struct_ident(cx, item);
 
-        let name = args.name.clone();
+        let name = args.name.get().cloned();
         if let Some(name) = &name
             && let Some(problem) = attr::check_name(&name.value())
         {
@@ -51,8 +51,8 @@ impl Model {
         Some(Model {
             ident: ident?,
             name: name?,
-            config: args.config?,
-            crate_path: args.crate_path,
+            config: args.config.take()?,
+            crate_path: args.crate_path.take(),
         })
     }
 }

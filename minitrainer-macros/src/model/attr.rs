@@ -11,35 +11,47 @@ use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 
+use crate::attr::{Attr, skip_value};
 use crate::ctxt::Ctxt;
 use crate::paths::check_crate_override;
 use crate::suggest::{did_you_mean, unknown_key_message};
 
+/// The attribute, for messages.
+const MODEL: &str = "model";
 pub const NAME: &str = "name";
 pub const CONFIG: &str = "config";
 pub const CRATE: &str = "crate";
 const KEYS: &[&str] = &[NAME, CONFIG, CRATE];
 
-/// The raw arguments; `None` where a key was absent or its value unusable.
-#[derive(Default)]
+/// The raw arguments; a slot holds no value where its key was absent or its value unusable.
 pub struct ModelArgs {
-    pub name: Option<syn::LitStr>,
-    pub config: Option<syn::Type>,
-    pub crate_path: Option<syn::Path>,
-    /// Keys seen, even with a bad value or misspelt: those are not also "missing".
-    pub seen: Vec<&'static str>,
+    pub name: Attr<syn::LitStr>,
+    pub config: Attr<syn::Type>,
+    pub crate_path: Attr<syn::Path>,
     /// Keys that an unknown key was probably meant to be.
     pub misspelt: Vec<&'static str>,
 }
 
 impl ModelArgs {
-    /// Whether the user wrote `key`, or tried to (a typo already reported).
+    /// Whether the user wrote `key`, or tried to (a typo already reported): a key given with a
+    /// bad value or misspelt is not also "missing".
     pub fn attempted(&self, key: &str) -> bool {
-        self.seen.contains(&key) || self.misspelt.contains(&key)
+        let given = match key {
+            NAME => self.name.is_claimed(),
+            CONFIG => self.config.is_claimed(),
+            CRATE => self.crate_path.is_claimed(),
+            _ => false,
+        };
+        given || self.misspelt.contains(&key)
     }
 
     pub fn parse(cx: &Ctxt, args: TokenStream) -> ModelArgs {
-        let mut parsed = ModelArgs::default();
+        let mut parsed = ModelArgs {
+            name: Attr::none(MODEL, NAME),
+            config: Attr::none(MODEL, CONFIG),
+            crate_path: Attr::none(MODEL, CRATE),
+            misspelt: Vec::new(),
+        };
         let parser = syn::meta::parser(|meta| {
             parsed.parse_key(cx, meta);
             Ok(())
@@ -65,7 +77,7 @@ impl ModelArgs {
             } else {
                 key
             };
-            cx.error_spanned_by(&meta.path, unknown_key_message("model", &shown, KEYS));
+            cx.error_spanned_by(&meta.path, unknown_key_message(MODEL, &shown, KEYS));
             // A typo of a required key is one mistake, not also a missing key.
             if let Some(close) = did_you_mean(&shown, KEYS) {
                 self.misspelt.push(close);
@@ -73,15 +85,17 @@ impl ModelArgs {
             skip_value(&meta);
             return;
         };
-        if self.seen.contains(&known) {
-            cx.error_spanned_by(
-                &meta.path,
-                format!("duplicate model attribute `{known}`; give it once"),
-            );
+        // Claimed before the value is parsed: a repeat is a duplicate even if the first
+        // value was bad, and the repeat's own value is not looked at.
+        let claimed = match known {
+            NAME => self.name.claim(cx, &meta.path),
+            CONFIG => self.config.claim(cx, &meta.path),
+            _ => self.crate_path.claim(cx, &meta.path),
+        };
+        if !claimed {
             skip_value(&meta);
             return;
         }
-        self.seen.push(known);
         let value = match meta.value() {
             Ok(value) => value,
             Err(_) => {
@@ -98,7 +112,7 @@ impl ModelArgs {
                 Ok(syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(lit),
                     ..
-                })) => self.name = Some(lit),
+                })) => self.name.fill(lit),
                 Ok(other) => cx.error_spanned_by(
                     other,
                     "`name` must be a string literal, e.g. `name = \"mlp\"`; the registry \
@@ -108,25 +122,18 @@ impl ModelArgs {
             },
             // config = MlpConfig
             CONFIG => match value.parse::<syn::Type>() {
-                Ok(ty) => self.config = Some(ty),
+                Ok(ty) => self.config.fill(ty),
                 Err(error) => cx.syn_error(error),
             },
             // crate = ::minitrainer_core
             _ => match value.parse::<syn::Path>() {
                 Ok(path) => match check_crate_override(&path) {
-                    Ok(()) => self.crate_path = Some(path),
+                    Ok(()) => self.crate_path.fill(path),
                     Err(error) => cx.syn_error(error),
                 },
                 Err(error) => cx.syn_error(error),
             },
         }
-    }
-}
-
-/// Consumes `= value` after a key that is being rejected, so parsing can go on to the next key.
-fn skip_value(meta: &ParseNestedMeta) {
-    if let Ok(value) = meta.value() {
-        let _ = value.parse::<syn::Expr>();
     }
 }
 

@@ -8,45 +8,10 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use super::symbol::{ALIAS, CONTAINER_KEYS, CRATE, FIELD_KEYS, MODULE, RENAME, SKIP};
+use crate::attr::{Attr, skip_value};
 use crate::ctxt::Ctxt;
 use crate::paths;
 use crate::suggest::unknown_key_message;
-
-/// A value set at most once, with the span of its key.
-pub struct Attr<T> {
-    name: &'static str,
-    value: Option<(Span, T)>,
-}
-
-impl<T> Attr<T> {
-    fn none(name: &'static str) -> Self {
-        Attr { name, value: None }
-    }
-
-    fn set(&mut self, cx: &Ctxt, key: &syn::Path, value: T) {
-        if self.value.is_some() {
-            cx.error_spanned_by(
-                key,
-                format!("duplicate module attribute `{}`; remove one", self.name),
-            );
-        } else {
-            self.value = Some((key.span(), value));
-        }
-    }
-
-    /// The key's span, when set.
-    pub fn key_span(&self) -> Option<Span> {
-        self.value.as_ref().map(|(span, _)| *span)
-    }
-
-    pub fn get(&self) -> Option<&T> {
-        self.value.as_ref().map(|(_, value)| value)
-    }
-
-    pub fn take(self) -> Option<T> {
-        self.value.map(|(_, value)| value)
-    }
-}
 
 /// `#[module(...)]` on the struct or enum.
 pub struct ContainerAttrs {
@@ -73,7 +38,7 @@ fn key_name(path: &syn::Path) -> String {
 
 pub fn container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs {
-        crate_path: Attr::none(CRATE),
+        crate_path: Attr::none(MODULE, CRATE),
     };
     for attr in module_attrs(attrs) {
         let parsed = attr.parse_nested_meta(|meta| {
@@ -93,7 +58,7 @@ pub fn container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
                     false => unknown_key_message("module", &key_name(&meta.path), CONTAINER_KEYS),
                 };
                 cx.error_spanned_by(&meta.path, message);
-                skip_value(&meta)?;
+                skip_value(&meta);
             }
             Ok(())
         });
@@ -106,8 +71,8 @@ pub fn container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
 
 pub fn field(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs {
-        skip: Attr::none(SKIP),
-        rename: Attr::none(RENAME),
+        skip: Attr::none(MODULE, SKIP),
+        rename: Attr::none(MODULE, RENAME),
         aliases: Vec::new(),
     };
     for attr in module_attrs(attrs) {
@@ -131,7 +96,7 @@ pub fn field(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                     false => unknown_key_message("module", &key_name(&meta.path), FIELD_KEYS),
                 };
                 cx.error_spanned_by(&meta.path, message);
-                skip_value(&meta)?;
+                skip_value(&meta);
             }
             Ok(())
         });
@@ -153,15 +118,4 @@ pub fn reject(cx: &Ctxt, attrs: &[syn::Attribute], place: &str) {
             ),
         );
     }
-}
-
-// After an unknown key, consume `= value` or `(...)` so parsing can go on to the next key.
-fn skip_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
-    if meta.input.peek(syn::Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        // The group is consumed whatever its content; its inner errors don't matter here.
-        let _ = meta.parse_nested_meta(|_| Ok(()));
-    }
-    Ok(())
 }
