@@ -61,16 +61,14 @@ impl Forward for Embedding {
     /// # Panics
     /// When an index is negative, not a whole number, or `>= num_embeddings`.
     fn forward(&self, input: Tensor) -> Tensor {
+        let rows = self.num_embeddings();
         let indices: Vec<usize> = input
             .to_vec()
             .into_iter()
             .map(|value| {
                 assert!(
-                    value >= 0.0
-                        && value.fract() == 0.0
-                        && (value as usize) < self.num_embeddings(),
-                    "Embedding: index {value} is not a whole number in 0..{}",
-                    self.num_embeddings()
+                    value >= 0.0 && value.fract() == 0.0 && (value as usize) < rows,
+                    "Embedding: index {value} is not a whole number in 0..{rows}"
                 );
                 value as usize
             })
