@@ -12,9 +12,9 @@ struct Stack {
 }
 
 fn call_vs_forward(c: &mut Criterion) {
-    let mut rng = seeded_rng(0);
-    let layer = Linear::new(64, 64, true, &mut rng);
-    let x = Tensor::randn(&[1, 64], 0.0, 1.0, &mut rng);
+    let mut init = Init::seeded(0);
+    let layer = Linear::build(&LinearConfig::new(64, 64), &mut init);
+    let x = Tensor::randn(&[1, 64], 0.0, 1.0, init.rng());
     let _guard = no_grad();
     let mut group = c.benchmark_group("linear_64x64");
     group.bench_function("forward", |b| {
@@ -27,10 +27,10 @@ fn call_vs_forward(c: &mut Criterion) {
 }
 
 fn named_parameters_w5(c: &mut Criterion) {
-    let mut rng = seeded_rng(0);
+    let mut init = Init::seeded(0);
     let stack = Stack {
         layers: (0..200)
-            .map(|_| Linear::new(64, 64, true, &mut rng))
+            .map(|_| Linear::build(&LinearConfig::new(64, 64), &mut init))
             .collect(),
     };
     c.bench_function("named_parameters_200_linear_sum_numel", |b| {

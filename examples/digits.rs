@@ -89,8 +89,8 @@ impl Build for DigitsMlp {
 
     fn build(config: &DigitsMlpConfig, init: &mut Init) -> Self {
         DigitsMlp {
-            hidden: Linear::new(config.in_dim, config.hidden, true, init.rng()),
-            out: Linear::new(config.hidden, config.classes, true, init.rng()),
+            hidden: Linear::build(&LinearConfig::new(config.in_dim, config.hidden), init),
+            out: Linear::build(&LinearConfig::new(config.hidden, config.classes), init),
         }
     }
 }
@@ -104,7 +104,7 @@ impl Forward for DigitsMlp {
     }
 }
 
-fn accuracy(model: &dyn Layer, data: &Digits, rows: &[usize]) -> f32 {
+fn accuracy<M: Forward<Output = Tensor>>(model: &M, data: &Digits, rows: &[usize]) -> f32 {
     let _no_grad = no_grad();
     let (x, _) = data.batch(rows);
     let logits = model.call(x).to_array();
@@ -165,7 +165,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let dir = Path::new("runs/digits");
     model.save_pretrained(dir)?;
     let loaded = minitrainer::from_pretrained(dir)?;
-    let reloaded_accuracy = accuracy(loaded.as_ref(), &data, &test);
+    let reloaded_accuracy = accuracy(&loaded, &data, &test);
     println!(
         "saved to {}; reloaded test accuracy {reloaded_accuracy:.4}",
         dir.display()

@@ -11,10 +11,10 @@ use crate::optim::{Adam, Optimizer, Sgd};
 const SEED: u64 = 42;
 
 /// `Linear, ReLU, Linear, ...` through `dims`, as the PyTorch script's `mlp`.
-pub(crate) fn mlp(dims: &[usize], rng: &mut rand::rngs::StdRng) -> Sequential {
+pub(crate) fn mlp(dims: &[usize], init: &mut Init) -> Sequential {
     let mut net = Sequential::new();
     for (i, pair) in dims.windows(2).enumerate() {
-        net = net.push(Linear::new(pair[0], pair[1], true, rng));
+        net = net.push(Linear::build(&LinearConfig::new(pair[0], pair[1]), init));
         if i + 2 < dims.len() {
             net = net.push(ReLU::new());
         }
@@ -68,11 +68,12 @@ impl<O: Optimizer> Train<O> {
 
 /// W1/W2: an MLP through `dims`, batch `batch`, cross-entropy, SGD lr 0.01.
 pub(crate) fn classifier(dims: &[usize], batch: usize) -> Train<Sgd> {
-    let mut rng = seeded_rng(SEED);
-    let model = mlp(dims, &mut rng);
-    let x = Tensor::randn(&[batch, dims[0]], 0.0, 1.0, &mut rng);
+    let mut init = Init::seeded(SEED);
+    let model = mlp(dims, &mut init);
+    let x = Tensor::randn(&[batch, dims[0]], 0.0, 1.0, init.rng());
     let classes = dims[dims.len() - 1];
-    let labels = ArrayD::from_shape_simple_fn(vec![batch, 1], || rng.random_range(0..classes));
+    let labels =
+        ArrayD::from_shape_simple_fn(vec![batch, 1], || init.rng().random_range(0..classes));
     Train {
         params: model.parameters(),
         model,
@@ -92,10 +93,10 @@ pub(crate) fn w2() -> Train<Sgd> {
 
 /// W3: MLP 8-16-16-1, batch 1, MSE, Adam lr 1e-3.
 pub(crate) fn w3() -> Train<Adam> {
-    let mut rng = seeded_rng(SEED);
-    let model = mlp(&[8, 16, 16, 1], &mut rng);
-    let x = Tensor::randn(&[1, 8], 0.0, 1.0, &mut rng);
-    let y = Tensor::randn(&[1, 1], 0.0, 1.0, &mut rng);
+    let mut init = Init::seeded(SEED);
+    let model = mlp(&[8, 16, 16, 1], &mut init);
+    let x = Tensor::randn(&[1, 8], 0.0, 1.0, init.rng());
+    let y = Tensor::randn(&[1, 1], 0.0, 1.0, init.rng());
     let params = model.parameters();
     Train {
         optimizer: Adam::new(&params, 1e-3),
@@ -108,17 +109,17 @@ pub(crate) fn w3() -> Train<Adam> {
 
 /// W4: the 784-256-10 MLP in eval mode and one `[1, 784]` sample.
 pub(crate) fn w4() -> (Sequential, Tensor) {
-    let mut rng = seeded_rng(SEED);
-    let mut model = mlp(&[784, 256, 10], &mut rng);
+    let mut init = Init::seeded(SEED);
+    let mut model = mlp(&[784, 256, 10], &mut init);
     model.eval();
-    (model, Tensor::randn(&[1, 784], 0.0, 1.0, &mut rng))
+    (model, Tensor::randn(&[1, 784], 0.0, 1.0, init.rng()))
 }
 
 /// W5: 200 stacked `Linear(64, 64)` (children `0` … `199`, as `nn.Sequential`).
 pub(crate) fn w5() -> Sequential {
-    let mut rng = seeded_rng(SEED);
+    let mut init = Init::seeded(SEED);
     (0..200).fold(Sequential::new(), |net, _| {
-        net.push(Linear::new(64, 64, true, &mut rng))
+        net.push(Linear::build(&LinearConfig::new(64, 64), &mut init))
     })
 }
 
@@ -136,7 +137,7 @@ pub(crate) fn sum_numel(model: &Sequential) -> usize {
 
 /// G: two `[n, n]` standard-normal matrices.
 pub(crate) fn gemm_operands(n: usize) -> (Tensor, Tensor) {
-    let mut rng = seeded_rng(SEED);
-    let a = Tensor::randn(&[n, n], 0.0, 1.0, &mut rng);
-    (a, Tensor::randn(&[n, n], 0.0, 1.0, &mut rng))
+    let mut init = Init::seeded(SEED);
+    let a = Tensor::randn(&[n, n], 0.0, 1.0, init.rng());
+    (a, Tensor::randn(&[n, n], 0.0, 1.0, init.rng()))
 }

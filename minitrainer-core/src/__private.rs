@@ -14,9 +14,41 @@ pub use crate::config::{
 };
 
 // ---- #[model] ----------------------------------------------------------------------------
+pub use crate::build::Init;
+pub use crate::config::{ModelTypeOf, type_id_of};
 pub use crate::error::Error;
+pub use crate::module::Layer;
 pub use crate::registry::{
-    Init, Model, ModelEntry, Registered, assert_config_of, build_boxed, schema_of,
+    Model, ModelEntry, Registered, assert_config_of, build_boxed, schema_of,
 };
 /// The config fields handed to a model's build fn.
 pub type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+/// `(&LayerProbe(model)).probe()` is `Some(model as &dyn Layer)` when the model's forward maps a
+/// tensor to a tensor, `None` otherwise: autoref specialisation, resolved on the concrete type
+/// `#[model]` names (the `Layer` impl is preferred because it needs one reference fewer).
+pub struct LayerProbe<'a, T>(pub &'a T);
+
+/// The preferred probe: the model is a [`Layer`].
+pub trait ProbeLayer<'a> {
+    /// The model as a layer.
+    fn probe(&self) -> Option<&'a dyn Layer>;
+}
+
+impl<'a, T: Layer> ProbeLayer<'a> for LayerProbe<'a, T> {
+    fn probe(&self) -> Option<&'a dyn Layer> {
+        Some(self.0)
+    }
+}
+
+/// The fallback probe: any other model.
+pub trait ProbeOther<'a> {
+    /// `None`: not a layer.
+    fn probe(&self) -> Option<&'a dyn Layer>;
+}
+
+impl<'a, T> ProbeOther<'a> for &LayerProbe<'a, T> {
+    fn probe(&self) -> Option<&'a dyn Layer> {
+        None
+    }
+}

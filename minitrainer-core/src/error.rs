@@ -4,10 +4,11 @@
 //! everything that comes from outside the program (files, config text, data) is an `Error`.
 
 use crate::config::ConfigError;
-use crate::io::IoError;
 use crate::module::ModuleError;
+use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
 use crate::tensor::TensorError;
+use crate::weights::IoError;
 
 /// Any error minitrainer returns.
 #[derive(Debug, thiserror::Error)]
@@ -28,10 +29,15 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
 
-    // ---- io --------------------------------------------------------------------------------
-    /// A weight file or pretrained directory could not be read or written.
+    // ---- weights ---------------------------------------------------------------------------
+    /// A weight file (or a pretrained directory's file) could not be read or written.
     #[error(transparent)]
     Io(#[from] IoError),
+
+    // ---- pretrained ------------------------------------------------------------------------
+    /// A pretrained directory's files do not make one model (a file's problem, or a torn save).
+    #[error(transparent)]
+    Pretrained(#[from] PretrainedError),
 
     // ---- registry --------------------------------------------------------------------------
     /// Building a model by name failed (spec syntax, unknown or duplicate model type).

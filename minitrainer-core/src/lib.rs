@@ -1,5 +1,10 @@
 //! Runtime of [minitrainer](https://docs.rs/minitrainer): tensors with reverse-mode autograd,
-//! the `Module` machinery, validated configs and the built-in layers.
+//! the `Module` machinery, validated configs, the built-in layers, weight files, the pretrained
+//! directory format and the model registry.
+//!
+//! Layers, bottom to top (each uses only the ones before it): [`tensor`] → [`module`],
+//! [`config`] → [`build`] → [`nn`] → [`weights`] → [`pretrained`] → [`registry`]. See
+//! `ARCHITECTURE.md` for the files and the floors still to come (`optim`, `data`, `train`).
 //!
 //! Users depend on the `minitrainer` facade crate, which re-exports this crate and the derive
 //! macros; depend on `minitrainer-core` directly only to avoid the macros.
@@ -8,14 +13,25 @@
 // inside this crate too, so core can derive its own layers.
 extern crate self as minitrainer;
 
+pub mod build;
 pub mod config;
 pub mod error;
-pub mod io;
 pub mod module;
 pub mod nn;
+pub mod pretrained;
 pub mod registry;
 pub mod suggest;
 pub mod tensor;
+pub mod weights;
+
+/// The weight files' module under its old name.
+#[deprecated(since = "0.2.0", note = "renamed `weights`: it holds weight files")]
+pub mod io {
+    pub use crate::weights::*;
+}
+
+/// The `ndarray` version minitrainer's API uses (`Tensor::from_array`, gradients).
+pub use ndarray;
 
 pub use error::{Error, Result};
 pub use tensor::Tensor;

@@ -28,10 +28,10 @@ use syn::{DeriveInput, parse_macro_input};
 ///     width: usize,         // plain data: not a parameter, no annotation needed
 /// }
 ///
-/// let mut rng = seeded_rng(0);
+/// let mut init = Init::seeded(0);
 /// let mlp = Mlp {
-///     layers: vec![Linear::new(4, 8, true, &mut rng)],
-///     head: Linear::new(8, 2, false, &mut rng),
+///     layers: vec![Linear::build(&LinearConfig::new(4, 8), &mut init)],
+///     head: Linear::build(&LinearConfig { bias: false, ..LinearConfig::new(8, 2) }, &mut init),
 ///     act: ReLU::new(),
 ///     width: 8,
 /// };
@@ -73,7 +73,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     #[module(skip)]
 ///     tokenizer: Tokenizer,
 /// }
-/// # let net = Net { head: Linear::new(1, 1, false, &mut seeded_rng(0)), tokenizer: Tokenizer };
+/// # let net = Net { head: Linear::build(&LinearConfig { bias: false, ..LinearConfig::new(1, 1) }, &mut Init::seeded(0)), tokenizer: Tokenizer };
 /// # assert_eq!(net.named_parameters().len(), 1);
 /// ```
 ///
@@ -88,7 +88,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     #[module(rename = "fc")]
 ///     head: Linear,
 /// }
-/// # let net = Net { head: Linear::new(1, 1, false, &mut seeded_rng(0)) };
+/// # let net = Net { head: Linear::build(&LinearConfig { bias: false, ..LinearConfig::new(1, 1) }, &mut Init::seeded(0)) };
 /// assert_eq!(net.named_parameters()[0].0, "fc.weight");
 /// ```
 ///

@@ -53,12 +53,12 @@ impl Build for TestMlp {
         let mut layers = Vec::with_capacity(config.hidden.len());
         let mut width = config.in_dim;
         for &hidden in &config.hidden {
-            layers.push(Linear::new(width, hidden, true, init.rng()));
+            layers.push(Linear::build(&LinearConfig::new(width, hidden), init));
             width = hidden;
         }
         TestMlp {
             layers,
-            head: Linear::new(width, config.out_dim, true, init.rng()),
+            head: Linear::build(&LinearConfig::new(width, config.out_dim), init),
             activation: config.activation,
         }
     }

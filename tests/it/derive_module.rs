@@ -32,12 +32,12 @@ struct Block {
 
 impl Block {
     fn new(d: usize, seed: u64) -> Self {
-        let mut rng = seeded_rng(seed);
+        let mut init = Init::seeded(seed);
         Block {
-            norm: LayerNorm::new(d),
-            ff: Linear::new(d, d, true, &mut rng),
+            norm: LayerNorm::build(&LayerNormConfig::new(d), &mut Init::default()),
+            ff: Linear::build(&LinearConfig::new(d, d), &mut init),
             act: GELU::new(),
-            drop: Dropout::new(0.1, seed),
+            drop: Dropout::build(&DropoutConfig { p: 0.1 }, &mut Init::seeded(seed)),
         }
     }
 }
@@ -75,23 +75,56 @@ struct Model {
 }
 
 fn model() -> Model {
-    let mut rng = seeded_rng(0);
+    let mut init = Init::seeded(0);
     let mut heads = BTreeMap::new();
-    heads.insert("sentiment".to_owned(), Linear::new(4, 2, true, &mut rng));
-    heads.insert("topic".to_owned(), Linear::new(4, 3, false, &mut rng));
+    heads.insert(
+        "sentiment".to_owned(),
+        Linear::build(&LinearConfig::new(4, 2), &mut init),
+    );
+    heads.insert(
+        "topic".to_owned(),
+        Linear::build(
+            &LinearConfig {
+                bias: false,
+                ..LinearConfig::new(4, 3)
+            },
+            &mut init,
+        ),
+    );
     Model {
-        embed: Embedding::new(10, 4, &mut rng),
+        embed: Embedding::build(&EmbeddingConfig::new(10, 4), &mut init),
         encoder: Encoder {
             layers: vec![Block::new(4, 1), Block::new(4, 2)],
-            norm: Some(LayerNorm::new(4)),
+            norm: Some(LayerNorm::build(
+                &LayerNormConfig::new(4),
+                &mut Init::default(),
+            )),
         },
         heads,
         pair: [
-            Linear::new(4, 4, false, &mut rng),
-            Linear::new(4, 1, false, &mut rng),
+            Linear::build(
+                &LinearConfig {
+                    bias: false,
+                    ..LinearConfig::new(4, 4)
+                },
+                &mut init,
+            ),
+            Linear::build(
+                &LinearConfig {
+                    bias: false,
+                    ..LinearConfig::new(4, 1)
+                },
+                &mut init,
+            ),
         ],
-        boxed: Box::new(Linear::new(1, 1, true, &mut rng)),
-        dynamic: Box::new(Linear::new(1, 2, false, &mut rng)),
+        boxed: Box::new(Linear::build(&LinearConfig::new(1, 1), &mut init)),
+        dynamic: Box::new(Linear::build(
+            &LinearConfig {
+                bias: false,
+                ..LinearConfig::new(1, 2)
+            },
+            &mut init,
+        )),
         missing: None,
         width: 4,
         name: "m".into(),
@@ -160,11 +193,17 @@ struct Pair(Linear, #[module(skip)] u8, Linear);
 
 #[test]
 fn tuple_struct_fields_are_named_by_index() {
-    let mut rng = seeded_rng(3);
+    let mut init = Init::seeded(3);
     let pair = Pair(
-        Linear::new(2, 3, true, &mut rng),
+        Linear::build(&LinearConfig::new(2, 3), &mut init),
         7,
-        Linear::new(3, 1, false, &mut rng),
+        Linear::build(
+            &LinearConfig {
+                bias: false,
+                ..LinearConfig::new(3, 1)
+            },
+            &mut init,
+        ),
     );
     assert_eq!(
         names_and_shapes(&pair),
@@ -194,10 +233,16 @@ impl<M: Forward<Output = Tensor>> Forward for Residual<M> {
 fn generic_structs_walk_their_type_parameter() {
     let res = Residual {
         inner: Residual {
-            inner: Linear::new(3, 3, false, &mut seeded_rng(0)),
-            norm: LayerNorm::new(3),
+            inner: Linear::build(
+                &LinearConfig {
+                    bias: false,
+                    ..LinearConfig::new(3, 3)
+                },
+                &mut Init::seeded(0),
+            ),
+            norm: LayerNorm::build(&LayerNormConfig::new(3), &mut Init::default()),
         },
-        norm: LayerNorm::new(3),
+        norm: LayerNorm::build(&LayerNormConfig::new(3), &mut Init::default()),
     };
     assert_eq!(
         names_and_shapes(&res),
@@ -241,7 +286,7 @@ struct WithAct {
 fn enum_variants_are_transparent() {
     let gated = WithAct {
         act: Act::Gated {
-            proj: Linear::new(2, 2, true, &mut seeded_rng(0)),
+            proj: Linear::build(&LinearConfig::new(2, 2), &mut Init::seeded(0)),
         },
     };
     assert_eq!(
@@ -372,14 +417,20 @@ struct Mlp {
 
 #[test]
 fn tree_print_matches_pytorch_repr() {
-    let mut rng = seeded_rng(0);
+    let mut init = Init::seeded(0);
     let mlp = Mlp {
         layers: vec![
-            Linear::new(64, 32, true, &mut rng),
-            Linear::new(32, 32, true, &mut rng),
+            Linear::build(&LinearConfig::new(64, 32), &mut init),
+            Linear::build(&LinearConfig::new(32, 32), &mut init),
         ],
         act: ReLU::new(),
-        head: Linear::new(32, 10, false, &mut rng),
+        head: Linear::build(
+            &LinearConfig {
+                bias: false,
+                ..LinearConfig::new(32, 10)
+            },
+            &mut init,
+        ),
     };
     let want = "\
 Mlp(
@@ -405,7 +456,7 @@ struct WithBuffers {
 #[test]
 fn buffers_are_named_but_only_persistent_ones_are_saved() {
     let m = WithBuffers {
-        bn: BatchNorm1d::new(3),
+        bn: BatchNorm1d::build(&BatchNorm1dConfig::new(3), &mut Init::default()),
         scale: Buffer::new(ndarray::arr1(&[2.0f32])),
         cache: Buffer::non_persistent(ndarray::arr1(&[0.0f32, 0.0])),
     };

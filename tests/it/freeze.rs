@@ -23,15 +23,15 @@ impl Forward for Classifier {
 }
 
 fn classifier() -> Classifier {
-    let mut rng = seeded_rng(0);
+    let mut init = Init::seeded(0);
     Classifier {
         encoder: Encoder {
             layers: vec![
-                Linear::new(3, 3, true, &mut rng),
-                Linear::new(3, 3, true, &mut rng),
+                Linear::build(&LinearConfig::new(3, 3), &mut init),
+                Linear::build(&LinearConfig::new(3, 3), &mut init),
             ],
         },
-        head: Linear::new(3, 2, true, &mut rng),
+        head: Linear::build(&LinearConfig::new(3, 2), &mut init),
     }
 }
 

@@ -35,16 +35,16 @@ impl Forward for Net {
 }
 
 fn net() -> Net {
-    let mut rng = seeded_rng(0);
+    let mut init = Init::seeded(0);
     Net {
         encoder: Encoder {
             layers: vec![
-                Linear::new(4, 3, true, &mut rng),
-                Linear::new(3, 3, true, &mut rng),
+                Linear::build(&LinearConfig::new(4, 3), &mut init),
+                Linear::build(&LinearConfig::new(3, 3), &mut init),
             ],
             act: ReLU::new(),
         },
-        head: Linear::new(3, 2, true, &mut rng),
+        head: Linear::build(&LinearConfig::new(3, 2), &mut init),
     }
 }
 
@@ -168,7 +168,13 @@ struct HasUnit {
 fn zero_sized_modules_are_refused_as_hook_targets() {
     let model = Hooked::new(HasUnit {
         unit: Unit,
-        head: Linear::new(1, 1, false, &mut seeded_rng(0)),
+        head: Linear::build(
+            &LinearConfig {
+                bias: false,
+                ..LinearConfig::new(1, 1)
+            },
+            &mut Init::seeded(0),
+        ),
     });
     let err = model.register_forward_hook("unit", |_, _, _| {}).err();
     assert!(

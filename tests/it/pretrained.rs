@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use minitrainer::prelude::*;
-use minitrainer::registry::{CONFIG_FILE, RegistryError, WEIGHTS_FILE};
+use minitrainer::pretrained::PretrainedError;
+use minitrainer::registry::{CONFIG_FILE, WEIGHTS_FILE};
 use minitrainer::{Error, from_pretrained, load, save_pretrained};
 
 /// Config of [`TinyNet`], as `../shared/fixtures/torch_tinynet/config.json` has it.
@@ -33,9 +34,15 @@ impl Build for TinyNet {
     type Config = TinyNetConfig;
     fn build(config: &TinyNetConfig, init: &mut Init) -> Self {
         let net = Sequential::new()
-            .push(Linear::new(config.in_dim, config.hidden, true, init.rng()))
+            .push(Linear::build(
+                &LinearConfig::new(config.in_dim, config.hidden),
+                init,
+            ))
             .push(ReLU::new())
-            .push(Linear::new(config.hidden, config.out_dim, true, init.rng()));
+            .push(Linear::build(
+                &LinearConfig::new(config.hidden, config.out_dim),
+                init,
+            ));
         TinyNet { net }
     }
 }
@@ -67,8 +74,8 @@ impl Build for BnNet {
     type Config = BnNetConfig;
     fn build(config: &BnNetConfig, init: &mut Init) -> Self {
         BnNet {
-            fc: Linear::new(config.width, config.width, true, init.rng()),
-            bn: BatchNorm1d::new(config.width),
+            fc: Linear::build(&LinearConfig::new(config.width, config.width), init),
+            bn: BatchNorm1d::build(&BatchNorm1dConfig::new(config.width), &mut Init::default()),
         }
     }
 }
@@ -129,7 +136,7 @@ fn error_text(result: Result<Box<dyn Model>, Error>) -> String {
 }
 
 /// Asserts that `model` maps the fixture's inputs to PyTorch's logits within 1e-5.
-fn assert_reproduces_pytorch_logits(model: &dyn Layer) -> Result<(), Error> {
+fn assert_reproduces_pytorch_logits<M: Forward<Output = Tensor>>(model: &M) -> Result<(), Error> {
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(fixture_dir().join("expected.json")).expect("fixture"),
     )
@@ -150,7 +157,7 @@ fn assert_reproduces_pytorch_logits(model: &dyn Layer) -> Result<(), Error> {
 fn pytorch_fixture_reproduces_the_expected_logits() -> Result<(), Error> {
     let model = from_pretrained(fixture_dir())?;
     assert_eq!(model.model_type(), "tiny_net");
-    assert_reproduces_pytorch_logits(model.as_ref())
+    assert_reproduces_pytorch_logits(&model)
 }
 
 #[test]
@@ -163,9 +170,10 @@ fn pytorch_state_dict_loads_into_a_hand_built_module() -> Result<(), Error> {
         .out_dim(10)
         .build()?;
     let mut model = TinyNet::build(&config, &mut Init::seeded(0));
-    let weights: StateDict = minitrainer::io::read_safetensors(fixture_dir().join(WEIGHTS_FILE))?
-        .into_iter()
-        .collect();
+    let weights: StateDict =
+        minitrainer::weights::read_safetensors(fixture_dir().join(WEIGHTS_FILE))?
+            .into_iter()
+            .collect();
     let report = model.load_state_dict(&weights, true)?;
     assert!(report.is_clean(), "{report:?}");
     assert_reproduces_pytorch_logits(&model)
@@ -219,13 +227,13 @@ fn pytorch_batch_norm_with_an_i64_batch_counter_loads() -> Result<(), Error> {
     .expect("write config");
     std::fs::write(dir.join(WEIGHTS_FILE), &bytes).expect("write weights");
     let mut model = from_pretrained(&dir)?;
-    check(model.as_mut())?;
+    check(&mut model)?;
 
     // The module layer alone: plain load_state_dict into a hand-built module.
     let config = BnNetConfig::builder().width(2).build()?;
     let mut net = BnNet::build(&config, &mut Init::seeded(0));
     let weights: StateDict =
-        minitrainer::io::parse_safetensors(&bytes, Path::new("bn.safetensors"))?
+        minitrainer::weights::parse_safetensors(&bytes, Path::new("bn.safetensors"))?
             .into_iter()
             .collect();
     let report = net.load_state_dict(&weights, true)?;
@@ -254,7 +262,7 @@ fn saved_weights_are_pytorch_style_safetensors() -> Result<(), Error> {
     )
     .expect("JSON");
     assert_eq!(saved_with, model.config_json());
-    let original = minitrainer::io::read_safetensors(fixture_dir().join(WEIGHTS_FILE))?;
+    let original = minitrainer::weights::read_safetensors(fixture_dir().join(WEIGHTS_FILE))?;
     for (key, tensor) in &original {
         let entry = &header[key.as_str()];
         assert_eq!(entry["dtype"], "F32", "{key}");
@@ -518,7 +526,7 @@ fn huggingface_bookkeeping_keys_are_ignored_but_other_unknown_keys_are_not() -> 
             "torch_dtype": "float32", "_name_or_path": "tiny"}"#,
     )
     .expect("write");
-    assert_reproduces_pytorch_logits(from_pretrained(&dir)?.as_ref())?;
+    assert_reproduces_pytorch_logits(&from_pretrained(&dir)?)?;
 
     std::fs::write(
         dir.join(CONFIG_FILE),
@@ -541,7 +549,7 @@ fn a_config_edited_after_saving_is_refused_naming_both_files() -> Result<(), Err
     assert!(
         matches!(
             error,
-            Error::Registry(RegistryError::MismatchedFiles { .. })
+            Error::Pretrained(PretrainedError::MismatchedFiles { .. })
         ),
         "{error:?}"
     );
@@ -565,7 +573,7 @@ fn weights_that_do_not_fit_the_config_are_refused_strictly() -> Result<(), Error
     )?;
     // As another tool writes them: no record of the config, so only the shapes can tell.
     let state: Vec<(String, Tensor)> = tiny()?.state_dict().into_iter().collect();
-    minitrainer::io::write_safetensors(dir.join(WEIGHTS_FILE), &state)?;
+    minitrainer::weights::write_safetensors(dir.join(WEIGHTS_FILE), &state)?;
     let error = from_pretrained(&dir).expect_err("shape mismatch");
     let text = error.to_string();
     assert!(
@@ -573,7 +581,7 @@ fn weights_that_do_not_fit_the_config_are_refused_strictly() -> Result<(), Error
         "{text}"
     );
     assert!(
-        matches!(error, Error::Registry(RegistryError::InFile { .. })),
+        matches!(error, Error::Pretrained(PretrainedError::InFile { .. })),
         "{error:?}"
     );
 
@@ -582,7 +590,7 @@ fn weights_that_do_not_fit_the_config_are_refused_strictly() -> Result<(), Error
         .state_dict()
         .into_iter()
         .collect();
-    minitrainer::io::write_safetensors(dir.join(WEIGHTS_FILE), &other)?;
+    minitrainer::weights::write_safetensors(dir.join(WEIGHTS_FILE), &other)?;
     std::fs::write(
         dir.join(CONFIG_FILE),
         br#"{"model_type": "tiny_net", "in_dim": 6, "hidden": 5, "out_dim": 3}"#,

@@ -13,12 +13,12 @@ struct Net {
 
 impl Net {
     fn new(seed: u64) -> Self {
-        let mut rng = seeded_rng(seed);
+        let mut init = Init::seeded(seed);
         Net {
-            hidden: Linear::new(4, 6, true, &mut rng),
-            norm: LayerNorm::new(6),
-            bn: BatchNorm1d::new(6),
-            out: Linear::new(6, 2, true, &mut rng),
+            hidden: Linear::build(&LinearConfig::new(4, 6), &mut init),
+            norm: LayerNorm::build(&LayerNormConfig::new(6), &mut Init::default()),
+            bn: BatchNorm1d::build(&BatchNorm1dConfig::new(6), &mut Init::default()),
+            out: Linear::build(&LinearConfig::new(6, 2), &mut init),
         }
     }
 }
@@ -186,10 +186,10 @@ fn loading_the_models_own_tensors_under_swapped_names_swaps_them() -> minitraine
         a: Linear,
         b: Linear,
     }
-    let mut rng = seeded_rng(3);
+    let mut init = Init::seeded(3);
     let mut pair = Pair {
-        a: Linear::new(3, 3, true, &mut rng),
-        b: Linear::new(3, 3, true, &mut rng),
+        a: Linear::build(&LinearConfig::new(3, 3), &mut init),
+        b: Linear::build(&LinearConfig::new(3, 3), &mut init),
     };
     let (a_before, b_before) = (pair.a.weight.to_vec(), pair.b.weight.to_vec());
     // The state dict shares the model's tensors; swapping names means every target is also

@@ -26,18 +26,18 @@ impl Forward for Everything {
 }
 
 fn model() -> Everything {
-    let mut rng = seeded_rng(11);
+    let mut init = Init::seeded(11);
     Everything {
-        embed: Embedding::new(10, 8, &mut rng),
+        embed: Embedding::build(&EmbeddingConfig::new(10, 8), &mut init),
         body: Sequential::new()
-            .push(Linear::new(8, 8, true, &mut rng))
+            .push(Linear::build(&LinearConfig::new(8, 8), &mut init))
             .push(GELU::new())
-            .push(Linear::new(8, 8, true, &mut rng))
+            .push(Linear::build(&LinearConfig::new(8, 8), &mut init))
             .push(SiLU::new()),
-        norm: LayerNorm::new(8),
-        bn: BatchNorm1d::new(8),
-        drop: Dropout::new(0.5, 3),
-        head: Linear::new(8, 2, true, &mut rng),
+        norm: LayerNorm::build(&LayerNormConfig::new(8), &mut Init::default()),
+        bn: BatchNorm1d::build(&BatchNorm1dConfig::new(8), &mut Init::default()),
+        drop: Dropout::build(&DropoutConfig { p: 0.5 }, &mut Init::seeded(3)),
+        head: Linear::build(&LinearConfig::new(8, 2), &mut init),
     }
 }
 

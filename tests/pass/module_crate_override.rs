@@ -11,7 +11,7 @@ struct Net {
 
 fn main() {
     let net = Net {
-        head: Linear::new(3, 2, true, &mut seeded_rng(0)),
+        head: Linear::build(&LinearConfig::new(3, 2), &mut Init::seeded(0)),
     };
     assert_eq!(net.num_parameters(), 8);
 }

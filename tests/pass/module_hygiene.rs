@@ -28,10 +28,10 @@ enum Choice {
 
 fn main() {
     use minitrainer::module::Module as _;
-    let mut rng = seeded_rng(0);
+    let mut init = Init::seeded(0);
     let net = Net {
-        r#type: Linear::new(2, 2, false, &mut rng),
-        inner: Linear::new(2, 1, false, &mut rng),
+        r#type: Linear::build(&LinearConfig { bias: false, ..LinearConfig::new(2, 2) }, &mut init),
+        inner: Linear::build(&LinearConfig { bias: false, ..LinearConfig::new(2, 1) }, &mut init),
         weight: Param::new(&Tensor::zeros(&[1])),
         layers: std::vec::Vec::new(),
         width: 2,

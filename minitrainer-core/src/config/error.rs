@@ -106,6 +106,16 @@ pub enum ViolationKind {
         /// What the check requires.
         message: String,
     },
+    /// The config text names a `model_type` (a saved `config.json`) that is not a model built
+    /// from this config.
+    WrongModelType {
+        /// The `model_type` found (as JSON).
+        found: String,
+        /// The config type.
+        config: &'static str,
+        /// The model types registered with this config.
+        expected: Vec<&'static str>,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -168,6 +178,19 @@ impl fmt::Display for Violation {
             }
             ViolationKind::Check { fields, message } => {
                 write!(f, "{}: {message}", fields.join(", "))
+            }
+            ViolationKind::WrongModelType {
+                found,
+                config,
+                expected,
+            } => {
+                let names: Vec<String> = expected.iter().map(|n| format!("\"{n}\"")).collect();
+                write!(
+                    f,
+                    "model_type: `{config}` is the config of model type {}, but the text is for \
+                     model type {found}",
+                    names.join(" or ")
+                )
             }
         }
     }

@@ -15,6 +15,7 @@
 
 mod error;
 mod json_schema;
+mod model_type;
 mod path;
 mod schema;
 mod tensor_size;
@@ -31,6 +32,8 @@ use serde_json::Value;
 
 pub use error::{CheckError, ConfigError, Violation, ViolationKind, Violations};
 pub use json_schema::JsonSchemaDefs;
+#[doc(hidden)]
+pub use model_type::{ModelTypeOf, type_id_of};
 pub use path::FieldPath;
 pub use schema::{Constraint, FieldSchema, Schema, SchemaKind, VariantSchema};
 pub use tensor_size::{MAX_TENSOR_ELEMENTS, check_tensor_size};
@@ -67,7 +70,8 @@ pub use value::ConfigValue;
 /// ```
 pub trait Config: fmt::Display {
     /// Reads and validates a config from a JSON value. Missing defaulted fields take their
-    /// defaults.
+    /// defaults. A `"model_type"` key naming a model registered with this config (as in a
+    /// saved `config.json`) is accepted; one naming another model is an error naming both.
     ///
     /// # Errors
     /// [`ConfigError::Invalid`] listing every unknown key (with a suggestion), missing
@@ -116,8 +120,13 @@ pub trait Config: fmt::Display {
 }
 
 /// The `from_value` of every derived config: decode (collecting every problem), then validate.
+/// A top-level `model_type` naming a model built from `T` is accepted and dropped (a saved
+/// `config.json` reads back into its typed config); see `model_type.rs`.
 #[doc(hidden)]
-pub fn decode_and_validate<T: ConfigValue + Config>(value: Value) -> Result<T, ConfigError> {
+pub fn decode_and_validate<T: ConfigValue + Config + 'static>(
+    mut value: Value,
+) -> Result<T, ConfigError> {
+    model_type::accept_own::<T>(&mut value)?;
     let mut errors = Violations::new();
     let decoded = T::decode(value, &FieldPath::root(), &mut errors);
     errors.into_result()?;

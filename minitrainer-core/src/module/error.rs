@@ -45,6 +45,20 @@ pub enum ModuleError {
         report: super::LoadReport,
     },
 
+    /// `load_generator_states` was given states that do not fit the model's generators; no
+    /// generator was changed.
+    #[error(
+        "generator states do not fit the model (nothing was loaded): missing {}, unexpected {}",
+        list(missing),
+        list(unexpected)
+    )]
+    GeneratorStates {
+        /// Generators of the model with no state given.
+        missing: Vec<String>,
+        /// States given for generators the model does not have.
+        unexpected: Vec<String>,
+    },
+
     /// A hook was registered on a zero-sized module, which has no address of its own to be
     /// recognised by when it runs.
     #[error(

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Buffer, FieldName, Module, Param, Visitor, VisitorMut};
+use super::{Buffer, FieldName, Generator, Module, Param, Visitor, VisitorMut};
 
 /// A field type `#[derive(Module)]` knows how to walk (a supertrait of [`Module`], so generic
 /// code bounded by `M: Module` can hold an `M` field): a parameter, a buffer, a module, a
@@ -85,6 +85,15 @@ impl ModuleField for Param {
 }
 
 #[diagnostic::do_not_recommend]
+impl ModuleField for Generator {
+    fn holds_state() -> bool {
+        true
+    }
+    fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
+        visitor.generator(name, self);
+    }
+}
+
 impl ModuleField for Buffer {
     fn holds_state() -> bool {
         true

@@ -16,6 +16,8 @@ mod error;
 mod field;
 mod forward;
 mod freeze;
+mod generator;
+mod generator_states;
 mod hooks;
 mod param;
 mod plain_data;
@@ -30,6 +32,7 @@ pub use error::ModuleError;
 pub use field::{ModuleField, visit_child, visit_child_mut};
 pub use forward::{Forward, Layer};
 pub use freeze::ParamSummary;
+pub use generator::{Generator, GeneratorState, ParseGeneratorStateError};
 pub use hooks::{HookHandle, HookValue, Hooked};
 pub use param::{Buffer, Param};
 pub use plain_data::PlainData;
@@ -258,6 +261,27 @@ pub trait Module: Any + AsDynModule + ModuleField {
         strict: bool,
     ) -> Result<LoadReport, ModuleError> {
         state_dict::load(self.as_dyn_module(), state_dict, strict)
+    }
+
+    // ---- random generators ------------------------------------------------------------------
+
+    /// The state of every random [`Generator`] in the tree (dropout masks), by dotted path
+    /// (`drop.rng`), in field order. Saved with a training checkpoint next to the state dict,
+    /// so a resumed run draws what an uninterrupted one would have.
+    fn generator_states(&self) -> Vec<(String, GeneratorState)> {
+        generator_states::collect(self.as_dyn_module())
+    }
+
+    /// Restores the generators from `states` (as [`Module::generator_states`] returned them).
+    ///
+    /// # Errors
+    /// [`ModuleError::GeneratorStates`] when a generator of the model has no state in
+    /// `states` or `states` names one the model lacks — and then nothing is changed.
+    fn load_generator_states(
+        &self,
+        states: &[(String, GeneratorState)],
+    ) -> Result<(), ModuleError> {
+        generator_states::load(self.as_dyn_module(), states)
     }
 
     // ---- display ----------------------------------------------------------------------------

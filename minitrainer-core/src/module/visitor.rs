@@ -6,7 +6,7 @@
 //! Names are relative to the current module; [`PathStack`] turns the enter/exit events into the
 //! dotted PyTorch-style paths (`encoder.layers.0.weight`).
 
-use super::{Buffer, Module, Param};
+use super::{Buffer, Generator, Module, Param};
 
 /// The name of a field as the visitor sees it: its state-dict name and the older names
 /// (`#[module(alias = "...")]`) a checkpoint may still use.
@@ -48,6 +48,10 @@ pub trait Visitor<'a> {
     /// A buffer of the current module.
     fn buffer(&mut self, name: FieldName<'_>, buffer: &'a Buffer) {
         let _ = (name, buffer);
+    }
+    /// A random generator of the current module (its state is saved with checkpoints).
+    fn generator(&mut self, name: FieldName<'_>, generator: &'a Generator) {
+        let _ = (name, generator);
     }
 }
 

@@ -6,19 +6,18 @@
 //! has an address of its own for hooks.
 
 use super::leaf_module;
+use crate::build::{Build, Init};
 use crate::module::Forward;
-use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
-use minitrainer_macros::{Config, model};
+use minitrainer_macros::Config;
 
 macro_rules! activation {
-    ($(#[$doc:meta])* $ty:ident => $op:ident, $name:literal) => {
+    ($(#[$doc:meta])* $ty:ident => $op:ident) => {
         $(#[$doc])*
         ///
         /// # Shapes
         /// Any shape; the output has the input's shape.
         #[derive(Clone, Debug)]
-        #[model(name = $name, config = NoConfig)]
         pub struct $ty {
             training: bool,
         }
@@ -62,19 +61,19 @@ macro_rules! activation {
 
 activation!(
     /// `max(x, 0)`.
-    ReLU => relu, "relu"
+    ReLU => relu
 );
 activation!(
     /// `x · σ(x)` (also known as swish).
-    SiLU => silu, "silu"
+    SiLU => silu
 );
 activation!(
     /// `1 / (1 + e⁻ˣ)`.
-    Sigmoid => sigmoid, "sigmoid"
+    Sigmoid => sigmoid
 );
 activation!(
     /// Hyperbolic tangent.
-    Tanh => tanh, "tanh"
+    Tanh => tanh
 );
 
 /// Gaussian error linear unit: `x · Φ(x)` (exact, with erf), or its tanh approximation.
@@ -82,7 +81,6 @@ activation!(
 /// # Shapes
 /// Any shape; the output has the input's shape.
 #[derive(Clone, Debug)]
-#[model(name = "gelu", config = GeluConfig)]
 pub struct GELU {
     approximate_tanh: bool,
     training: bool,
@@ -98,11 +96,16 @@ impl GELU {
     }
 
     /// The tanh approximation (PyTorch's `approximate='tanh'`).
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config: \
+                `GELU::build(&GeluConfig { approximate: GeluApproximate::Tanh }, &mut init)`"
+    )]
     pub fn tanh_approximation() -> Self {
-        GELU {
-            approximate_tanh: true,
-            ..Self::new()
-        }
+        let config = GeluConfig {
+            approximate: GeluApproximate::Tanh,
+        };
+        GELU::build(&config, &mut Init::default())
     }
 
     fn describe(&self) -> String {
@@ -143,7 +146,6 @@ impl Forward for GELU {
 /// # Shapes
 /// Any shape with more than `dim` axes; the output has the input's shape.
 #[derive(Clone, Debug)]
-#[model(name = "softmax", config = SoftmaxConfig)]
 pub struct Softmax {
     dim: usize,
     training: bool,
@@ -151,11 +153,12 @@ pub struct Softmax {
 
 impl Softmax {
     /// Softmax along axis `dim`.
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config: `Softmax::build(&SoftmaxConfig { dim }, &mut init)`"
+    )]
     pub fn new(dim: usize) -> Self {
-        Softmax {
-            dim,
-            training: true,
-        }
+        Softmax::build(&SoftmaxConfig { dim }, &mut Init::default())
     }
 
     fn describe(&self) -> String {
@@ -203,9 +206,9 @@ pub struct GeluConfig {
 impl Build for GELU {
     type Config = GeluConfig;
     fn build(config: &GeluConfig, _init: &mut Init) -> Self {
-        match config.approximate {
-            GeluApproximate::None => GELU::new(),
-            GeluApproximate::Tanh => GELU::tanh_approximation(),
+        GELU {
+            approximate_tanh: config.approximate == GeluApproximate::Tanh,
+            training: true,
         }
     }
 }
@@ -220,7 +223,10 @@ pub struct SoftmaxConfig {
 impl Build for Softmax {
     type Config = SoftmaxConfig;
     fn build(config: &SoftmaxConfig, _init: &mut Init) -> Self {
-        Softmax::new(config.dim)
+        Softmax {
+            dim: config.dim,
+            training: true,
+        }
     }
 }
 
@@ -240,14 +246,26 @@ mod tests {
         );
         assert_eq!(SiLU::new().forward(x.clone()).to_vec(), x.silu().to_vec());
         assert_eq!(
-            GELU::tanh_approximation().forward(x.clone()).to_vec(),
+            GELU::build(
+                &GeluConfig {
+                    approximate: GeluApproximate::Tanh
+                },
+                &mut Init::default()
+            )
+            .forward(x.clone())
+            .to_vec(),
             x.gelu_tanh().to_vec()
         );
-        let probs = Softmax::new(0).forward(x).to_vec();
+        let probs = Softmax::build(&SoftmaxConfig { dim: 0 }, &mut Init::default())
+            .forward(x)
+            .to_vec();
         assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-6);
         assert_eq!(ReLU::new().repr(), "ReLU()");
         assert_eq!(GELU::new().repr(), "GELU(approximate='none')");
-        assert_eq!(Softmax::new(1).repr(), "Softmax(dim=1)");
+        assert_eq!(
+            Softmax::build(&SoftmaxConfig { dim: 1 }, &mut Init::default()).repr(),
+            "Softmax(dim=1)"
+        );
         assert!(ReLU::new().named_parameters().is_empty());
         Ok(())
     }

@@ -4,11 +4,11 @@
 use ndarray::{ArrayD, Axis};
 
 use super::leaf_module;
+use crate::build::{Build, Init};
 use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Buffer, Forward, Param};
-use crate::registry::{Build, Init};
 use crate::tensor::{Tensor, no_grad};
-use minitrainer_macros::{Config, model};
+use minitrainer_macros::Config;
 
 /// Batch normalisation over the channel axis.
 ///
@@ -19,7 +19,6 @@ use minitrainer_macros::{Config, model};
 /// # Shapes
 /// - input `[N, C]` or `[N, C, L]`
 /// - output: the input's shape
-#[model(name = "batch_norm1d", config = BatchNorm1dConfig)]
 pub struct BatchNorm1d {
     /// `[C]`, initialised to ones.
     pub weight: Param,
@@ -40,22 +39,20 @@ impl BatchNorm1d {
     /// Batch norm over `num_features` channels, with PyTorch's `eps = 1e-5`, `momentum = 0.1`.
     ///
     /// # Panics
-    /// When `num_features` elements can't be allocated (see [`check_tensor_size`], which
-    /// [`BatchNorm1dConfig`] validates).
+    /// When `num_features` elements can't be allocated.
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config: `BatchNorm1d::build(&BatchNorm1dConfig::new(c), &mut init)`"
+    )]
     pub fn new(num_features: usize) -> Self {
-        BatchNorm1d {
-            weight: Param::new(&Tensor::ones(&[num_features])),
-            bias: Param::new(&Tensor::zeros(&[num_features])),
-            running_mean: Buffer::new(ArrayD::zeros(vec![num_features])),
-            running_var: Buffer::new(ArrayD::ones(vec![num_features])),
-            num_batches_tracked: Buffer::new(ndarray::arr0(0.0f32)),
-            eps: 1e-5,
-            momentum: 0.1,
-            training: true,
-        }
+        BatchNorm1d::build(&BatchNorm1dConfig::new(num_features), &mut Init::default())
     }
 
     /// The same with another momentum.
+    #[deprecated(
+        since = "0.2.0",
+        note = "set it in the config: `BatchNorm1dConfig { momentum, ..BatchNorm1dConfig::new(c) }`"
+    )]
     pub fn with_momentum(mut self, momentum: f32) -> Self {
         self.momentum = momentum;
         self
@@ -152,6 +149,21 @@ pub struct BatchNorm1dConfig {
     /// Weight of the newest batch in the running statistics.
     #[config(default = 0.1, range = 0.0..=1.0)]
     pub momentum: f32,
+    /// Added to the variance, for numerical stability.
+    #[config(default = 1e-5, min = 0.0)]
+    pub eps: f32,
+}
+
+impl BatchNorm1dConfig {
+    /// Batch norm over `num_features` channels with PyTorch's `momentum = 0.1`, `eps = 1e-5`
+    /// (`nn.BatchNorm1d(c)`).
+    pub fn new(num_features: usize) -> Self {
+        BatchNorm1dConfig {
+            num_features,
+            momentum: 0.1,
+            eps: 1e-5,
+        }
+    }
 }
 
 /// The per-channel parameters and statistics `[num_features]` can be allocated.
@@ -161,8 +173,19 @@ fn channels_fit(config: &BatchNorm1dConfig) -> Result<(), CheckError> {
 
 impl Build for BatchNorm1d {
     type Config = BatchNorm1dConfig;
+    /// Weight ones, bias zeros, running mean zeros, running variance ones (no randomness).
     fn build(config: &BatchNorm1dConfig, _init: &mut Init) -> Self {
-        BatchNorm1d::new(config.num_features).with_momentum(config.momentum)
+        let c = config.num_features;
+        BatchNorm1d {
+            weight: Param::new(&Tensor::ones(&[c])),
+            bias: Param::new(&Tensor::zeros(&[c])),
+            running_mean: Buffer::new(ArrayD::zeros(vec![c])),
+            running_var: Buffer::new(ArrayD::ones(vec![c])),
+            num_batches_tracked: Buffer::new(ndarray::arr0(0.0f32)),
+            eps: config.eps,
+            momentum: config.momentum,
+            training: true,
+        }
     }
 }
 
@@ -175,7 +198,7 @@ mod tests {
 
     #[test]
     fn training_updates_running_stats_with_unbiased_variance() -> crate::Result<()> {
-        let bn = BatchNorm1d::new(2);
+        let bn = BatchNorm1d::build(&BatchNorm1dConfig::new(2), &mut Init::default());
         // Channel 0: 1, 3, 5 (mean 3, biased var 8/3, unbiased 4); channel 1: 0, 0, 6
         // (mean 2, biased var 8, unbiased 12).
         let x = Tensor::from_vec(vec![1.0, 0.0, 3.0, 0.0, 5.0, 6.0], &[3, 2])?;
@@ -197,7 +220,7 @@ mod tests {
 
     #[test]
     fn eval_uses_running_stats_and_leaves_them_alone() -> crate::Result<()> {
-        let mut bn = BatchNorm1d::new(2);
+        let mut bn = BatchNorm1d::build(&BatchNorm1dConfig::new(2), &mut Init::default());
         bn.running_mean.update(|m| m.fill(1.0));
         bn.running_var.update(|v| v.fill(4.0));
         bn.eval();
@@ -213,7 +236,7 @@ mod tests {
 
     #[test]
     fn three_axis_input_normalises_over_batch_and_length() {
-        let bn = BatchNorm1d::new(3);
+        let bn = BatchNorm1d::build(&BatchNorm1dConfig::new(3), &mut Init::default());
         let x = Tensor::randn(&[4, 3, 5], 2.0, 3.0, &mut seeded_rng(5));
         let y = bn.forward(x);
         assert_eq!(y.shape(), &[4, 3, 5]);
@@ -241,7 +264,7 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences_in_both_modes() {
-        let mut bn = BatchNorm1d::new(2);
+        let mut bn = BatchNorm1d::build(&BatchNorm1dConfig::new(2), &mut Init::default());
         bn.weight
             .update_data(|w| w.assign(&ndarray::arr1(&[0.7, -1.3]).into_dyn()));
         let x = Tensor::randn(&[5, 2], 0.0, 1.0, &mut seeded_rng(6));

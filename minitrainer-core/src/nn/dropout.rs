@@ -1,30 +1,37 @@
 //! `Dropout`, PyTorch's `nn.Dropout`: zeroes elements with probability `p` in training mode,
 //! scaling the rest by `1 / (1 - p)`; the identity in evaluation mode.
 
-use std::sync::{Mutex, PoisonError};
-
 use ndarray::ArrayD;
-use rand::rngs::StdRng;
-use rand::{Rng, RngExt};
+use rand::RngExt;
 
 use super::leaf_module;
-use crate::module::Forward;
-use crate::registry::{Build, Init};
-use crate::tensor::{Tensor, seeded_rng};
-use minitrainer_macros::{Config, model};
+use crate::build::{Build, Init};
+use crate::module::{Forward, Generator};
+use crate::tensor::Tensor;
+use minitrainer_macros::Config;
 
 /// Randomly zeroes elements during training.
 ///
-/// Seeded: the generator is created from the seed given to [`Dropout::new`], so runs repeat
-/// exactly. It sits behind a `Mutex` so `forward(&self)` can advance it and the layer stays
-/// `Send + Sync`.
+/// Its masks come from a [`Generator`] seeded from the [`Init`] it was built with, so runs
+/// repeat exactly; the generator's state is part of the module's state
+/// ([`generator_states`](crate::module::Module::generator_states), path `<layer>.rng`), so a
+/// resumed run draws the masks an uninterrupted one would have.
 ///
 /// # Shapes
 /// Any shape; the output has the input's shape.
-#[model(name = "dropout", config = DropoutConfig)]
+///
+/// # Examples
+/// ```
+/// # use minitrainer_core as minitrainer;
+/// use minitrainer::build::{Build, Init};
+/// use minitrainer::nn::{Dropout, DropoutConfig};
+/// let dropout = Dropout::try_build(&DropoutConfig { p: 0.1 }, &mut Init::seeded(0))?;
+/// assert_eq!(dropout.p(), 0.1);
+/// # Ok::<(), minitrainer::config::ConfigError>(())
+/// ```
 pub struct Dropout {
     p: f32,
-    rng: Mutex<StdRng>,
+    rng: Generator,
     training: bool,
 }
 
@@ -32,17 +39,14 @@ impl Dropout {
     /// Dropout with probability `p`, masks drawn from a generator seeded with `seed`.
     ///
     /// # Panics
-    /// When `p` is not in `[0, 1]` (as PyTorch refuses it).
+    /// When `p` is not in `[0, 1]`.
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config, which reports a bad `p` as an error: \
+                `Dropout::try_build(&DropoutConfig { p }, &mut init)?`"
+    )]
     pub fn new(p: f32, seed: u64) -> Self {
-        assert!(
-            (0.0..=1.0).contains(&p),
-            "Dropout: probability must be in [0, 1], got {p}"
-        );
-        Dropout {
-            p,
-            rng: Mutex::new(seeded_rng(seed)),
-            training: true,
-        }
+        Dropout::build(&DropoutConfig { p }, &mut Init::seeded(seed))
     }
 
     /// The drop probability.
@@ -57,7 +61,8 @@ impl Dropout {
 
 leaf_module!(Dropout {
     params: [],
-    buffers: []
+    buffers: [],
+    generators: [rng]
 });
 
 impl Forward for Dropout {
@@ -70,13 +75,14 @@ impl Forward for Dropout {
         let keep = 1.0 - self.p;
         // p = 1 drops everything; avoid the infinite scale.
         let scale = if keep > 0.0 { 1.0 / keep } else { 0.0 };
-        let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
-        let mask = ArrayD::from_shape_simple_fn(input.shape().to_vec(), || {
-            if rng.random::<f32>() < keep {
-                scale
-            } else {
-                0.0
-            }
+        let mask = self.rng.with_rng(|rng| {
+            ArrayD::from_shape_simple_fn(input.shape().to_vec(), || {
+                if rng.random::<f32>() < keep {
+                    scale
+                } else {
+                    0.0
+                }
+            })
         });
         input.mul(&Tensor::from_array(mask))
     }
@@ -92,9 +98,21 @@ pub struct DropoutConfig {
 
 impl Build for Dropout {
     type Config = DropoutConfig;
+    /// # Panics
+    /// When `p` is not in `[0, 1]` (an unvalidated config; [`Build::try_build`] reports it).
     fn build(config: &DropoutConfig, init: &mut Init) -> Self {
-        // The mask generator's seed comes from the init generator: reproducible per seed.
-        Dropout::new(config.p, init.rng().next_u64())
+        assert!(
+            (0.0..=1.0).contains(&config.p),
+            "DropoutConfig: p must be in 0.0..=1.0, got {}; validate the config \
+             (`Dropout::try_build`) before building",
+            config.p
+        );
+        Dropout {
+            p: config.p,
+            // Seeded from the init generator: reproducible per seed.
+            rng: init.generator(),
+            training: true,
+        }
     }
 }
 
@@ -103,9 +121,13 @@ mod tests {
     use super::*;
     use crate::module::Module;
 
+    fn new_dropout(p: f32, seed: u64) -> Dropout {
+        Dropout::build(&DropoutConfig { p }, &mut Init::seeded(seed))
+    }
+
     #[test]
     fn training_drops_about_p_and_scales_the_rest() {
-        let dropout = Dropout::new(0.25, 7);
+        let dropout = new_dropout(0.25, 7);
         let out = dropout.forward(Tensor::ones(&[4000])).to_vec();
         let kept = out.iter().filter(|&&v| v != 0.0).count() as f32 / 4000.0;
         assert!((kept - 0.75).abs() < 0.03, "kept {kept}");
@@ -117,10 +139,10 @@ mod tests {
 
     #[test]
     fn eval_is_identity_and_seeds_repeat() {
-        let mut dropout = Dropout::new(0.5, 1);
+        let mut dropout = new_dropout(0.5, 1);
         let x = Tensor::ones(&[64]);
         let a = dropout.forward(x.clone()).to_vec();
-        let b = Dropout::new(0.5, 1).forward(x.clone()).to_vec();
+        let b = new_dropout(0.5, 1).forward(x.clone()).to_vec();
         assert_eq!(a, b);
         assert_ne!(
             a,
@@ -131,12 +153,12 @@ mod tests {
         assert_eq!(dropout.forward(x.clone()).to_vec(), x.to_vec());
         assert_eq!(dropout.repr(), "Dropout(p=0.5, inplace=false)");
         // Floats print as PyTorch prints them: `p=0.0`, not `p=0`.
-        assert_eq!(Dropout::new(0.0, 0).repr(), "Dropout(p=0.0, inplace=false)");
+        assert_eq!(new_dropout(0.0, 0).repr(), "Dropout(p=0.0, inplace=false)");
     }
 
     #[test]
     fn gradient_flows_through_kept_elements_only() {
-        let dropout = Dropout::new(0.5, 3);
+        let dropout = new_dropout(0.5, 3);
         let x = Tensor::ones(&[32]);
         x.set_requires_grad(true);
         let y = dropout.forward(x.clone());
@@ -147,5 +169,36 @@ mod tests {
             .unwrap_or_default();
         // d(x·mask)/dx = mask
         assert_eq!(grad, y.to_vec());
+    }
+}
+
+#[cfg(test)]
+mod generator_tests {
+    use super::*;
+    use crate::module::Module;
+
+    #[test]
+    fn restoring_the_generator_state_repeats_the_masks() -> crate::Result<()> {
+        let dropout = Dropout::build(&DropoutConfig { p: 0.5 }, &mut Init::seeded(4));
+        let x = Tensor::ones(&[256]);
+        dropout.forward(x.clone());
+        let states = dropout.generator_states();
+        assert_eq!(states.len(), 1);
+        assert_eq!(states[0].0, "rng");
+        let next = dropout.forward(x.clone()).to_vec();
+        let resumed = Dropout::build(&DropoutConfig { p: 0.5 }, &mut Init::seeded(99));
+        resumed.load_generator_states(&states)?;
+        assert_eq!(resumed.forward(x).to_vec(), next);
+        Ok(())
+    }
+
+    #[test]
+    fn try_build_reports_a_bad_p_and_build_panics_naming_it() {
+        let error = Dropout::try_build(&DropoutConfig { p: -0.5 }, &mut Init::seeded(0));
+        assert!(error.is_err());
+        let panic = std::panic::catch_unwind(|| {
+            Dropout::build(&DropoutConfig { p: 2.0 }, &mut Init::seeded(0))
+        });
+        assert!(panic.is_err());
     }
 }

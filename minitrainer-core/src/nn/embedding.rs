@@ -1,20 +1,17 @@
 //! `Embedding`: a lookup table of learned vectors, PyTorch's `nn.Embedding`.
 
-use rand::Rng;
-
-use super::{init, leaf_module};
+use super::leaf_module;
+use crate::build::{Build, Init, initializers};
 use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Forward, Param};
-use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
-use minitrainer_macros::{Config, model};
+use minitrainer_macros::Config;
 
 /// A table of `num_embeddings` vectors of width `embedding_dim`; row `i` is token `i`'s vector.
 ///
 /// # Shapes
 /// - input: indices of any shape `[*]`, as a tensor of whole numbers (PyTorch's LongTensor)
 /// - output `[*, embedding_dim]`
-#[model(name = "embedding", config = EmbeddingConfig)]
 pub struct Embedding {
     /// `[num_embeddings, embedding_dim]`, initialised from `N(0, 1)`.
     pub weight: Param,
@@ -26,13 +23,18 @@ impl Embedding {
     /// A table with PyTorch's default initialisation, drawn from `rng`.
     ///
     /// # Panics
-    /// When `num_embeddings × embedding_dim` elements can't be allocated (see
-    /// [`check_tensor_size`], which [`EmbeddingConfig`] validates).
-    pub fn new<R: Rng + ?Sized>(num_embeddings: usize, embedding_dim: usize, rng: &mut R) -> Self {
-        Embedding {
-            weight: init::standard_normal(&[num_embeddings, embedding_dim], rng),
-            training: true,
-        }
+    /// When `num_embeddings × embedding_dim` elements can't be allocated.
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config: `Embedding::build(&EmbeddingConfig::new(n, d), &mut init)`"
+    )]
+    pub fn new<R: rand::Rng + ?Sized>(
+        num_embeddings: usize,
+        embedding_dim: usize,
+        rng: &mut R,
+    ) -> Self {
+        let config = EmbeddingConfig::new(num_embeddings, embedding_dim);
+        Embedding::build(&config, &mut Init::seeded(rng.next_u64()))
     }
 
     /// Number of rows.
@@ -91,6 +93,16 @@ pub struct EmbeddingConfig {
     pub embedding_dim: usize,
 }
 
+impl EmbeddingConfig {
+    /// `num_embeddings` rows of width `embedding_dim` (PyTorch's `nn.Embedding(n, d)`).
+    pub fn new(num_embeddings: usize, embedding_dim: usize) -> Self {
+        EmbeddingConfig {
+            num_embeddings,
+            embedding_dim,
+        }
+    }
+}
+
 /// The weight `[num_embeddings, embedding_dim]` can be allocated.
 fn table_fits(config: &EmbeddingConfig) -> Result<(), CheckError> {
     check_tensor_size(&[
@@ -102,7 +114,11 @@ fn table_fits(config: &EmbeddingConfig) -> Result<(), CheckError> {
 impl Build for Embedding {
     type Config = EmbeddingConfig;
     fn build(config: &EmbeddingConfig, init: &mut Init) -> Self {
-        Embedding::new(config.num_embeddings, config.embedding_dim, init.rng())
+        let shape = [config.num_embeddings, config.embedding_dim];
+        Embedding {
+            weight: initializers::standard_normal(&shape, init),
+            training: true,
+        }
     }
 }
 
@@ -111,11 +127,15 @@ mod tests {
     use super::*;
     use crate::module::Module;
     use crate::nn::gradcheck::check_param_grads;
-    use crate::tensor::seeded_rng;
+
+    fn embedding(num_embeddings: usize, embedding_dim: usize, seed: u64) -> Embedding {
+        let config = EmbeddingConfig::new(num_embeddings, embedding_dim);
+        Embedding::build(&config, &mut Init::seeded(seed))
+    }
 
     #[test]
     fn looks_up_rows_keeping_the_index_shape() -> crate::Result<()> {
-        let table = Embedding::new(5, 3, &mut seeded_rng(0));
+        let table = embedding(5, 3, 0);
         let out = table.forward(Tensor::from_vec(vec![4.0, 0.0, 4.0, 1.0], &[2, 2])?);
         assert_eq!(out.shape(), &[2, 2, 3]);
         let weight = table.weight.to_array();
@@ -131,7 +151,7 @@ mod tests {
 
     #[test]
     fn init_is_standard_normal() {
-        let table = Embedding::new(100, 50, &mut seeded_rng(1));
+        let table = embedding(100, 50, 1);
         let values = table.weight.to_vec();
         let mean = values.iter().sum::<f32>() / values.len() as f32;
         let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / values.len() as f32;
@@ -142,13 +162,13 @@ mod tests {
     #[test]
     #[should_panic(expected = "Embedding: index 5")]
     fn out_of_range_index_panics_naming_it() {
-        let table = Embedding::new(5, 3, &mut seeded_rng(0));
+        let table = embedding(5, 3, 0);
         table.forward(Tensor::scalar(5.0));
     }
 
     #[test]
     fn gradients_match_finite_differences() -> crate::Result<()> {
-        let table = Embedding::new(4, 3, &mut seeded_rng(2));
+        let table = embedding(4, 3, 2);
         let idx = Tensor::from_vec(vec![1.0, 3.0, 1.0], &[3])?;
         check_param_grads(&table, |m| m.forward(idx.clone()));
         Ok(())

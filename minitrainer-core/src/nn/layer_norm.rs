@@ -1,11 +1,11 @@
 //! `LayerNorm` over the last axis, PyTorch's `nn.LayerNorm(d)`.
 
 use super::leaf_module;
+use crate::build::{Build, Init};
 use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Forward, Param};
-use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
-use minitrainer_macros::{Config, model};
+use minitrainer_macros::Config;
 
 /// Normalises each vector along the last axis to zero mean and unit (biased) variance, then
 /// scales and shifts: `(x - mean) / sqrt(var + eps) * weight + bias`.
@@ -13,7 +13,6 @@ use minitrainer_macros::{Config, model};
 /// # Shapes
 /// - input `[..., d]`
 /// - output `[..., d]`
-#[model(name = "layer_norm", config = LayerNormConfig)]
 pub struct LayerNorm {
     /// `[d]`, initialised to ones.
     pub weight: Param,
@@ -25,22 +24,25 @@ pub struct LayerNorm {
 
 impl LayerNorm {
     /// Layer norm over width `d` with PyTorch's `eps = 1e-5`.
-    ///
-    /// # Panics
-    /// When `d` elements can't be allocated (see [`check_tensor_size`], which
-    /// [`LayerNormConfig`] validates); likewise [`LayerNorm::with_eps`].
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config: `LayerNorm::build(&LayerNormConfig::new(d), &mut init)`"
+    )]
     pub fn new(d: usize) -> Self {
-        Self::with_eps(d, 1e-5)
+        LayerNorm::build(&LayerNormConfig::new(d), &mut Init::default())
     }
 
     /// Layer norm with a custom `eps`.
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config: `LayerNormConfig { eps, ..LayerNormConfig::new(d) }`"
+    )]
     pub fn with_eps(d: usize, eps: f32) -> Self {
-        LayerNorm {
-            weight: Param::new(&Tensor::ones(&[d])),
-            bias: Param::new(&Tensor::zeros(&[d])),
+        let config = LayerNormConfig {
             eps,
-            training: true,
-        }
+            ..LayerNormConfig::new(d)
+        };
+        LayerNorm::build(&config, &mut Init::default())
     }
 
     fn describe(&self) -> String {
@@ -87,6 +89,17 @@ pub struct LayerNormConfig {
     pub eps: f32,
 }
 
+impl LayerNormConfig {
+    /// Normalises over a last axis of width `normalized_shape`, with `eps = 1e-5` (PyTorch's
+    /// `nn.LayerNorm(d)`).
+    pub fn new(normalized_shape: usize) -> Self {
+        LayerNormConfig {
+            normalized_shape,
+            eps: 1e-5,
+        }
+    }
+}
+
 /// The weight and bias `[normalized_shape]` can be allocated.
 fn affine_fits(config: &LayerNormConfig) -> Result<(), CheckError> {
     check_tensor_size(&[("normalized_shape", config.normalized_shape)])
@@ -94,8 +107,15 @@ fn affine_fits(config: &LayerNormConfig) -> Result<(), CheckError> {
 
 impl Build for LayerNorm {
     type Config = LayerNormConfig;
+    /// Weight ones and bias zeros (no randomness drawn).
     fn build(config: &LayerNormConfig, _init: &mut Init) -> Self {
-        LayerNorm::with_eps(config.normalized_shape, config.eps)
+        let d = config.normalized_shape;
+        LayerNorm {
+            weight: Param::new(&Tensor::ones(&[d])),
+            bias: Param::new(&Tensor::zeros(&[d])),
+            eps: config.eps,
+            training: true,
+        }
     }
 }
 
@@ -108,7 +128,7 @@ mod tests {
 
     #[test]
     fn normalises_each_row_with_biased_variance() -> crate::Result<()> {
-        let norm = LayerNorm::new(4);
+        let norm = LayerNorm::build(&LayerNormConfig::new(4), &mut Init::default());
         let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 2.0, 2.0, 2.0, 6.0], &[2, 4])?;
         let y = norm.forward(x).to_vec();
         // Row 0: mean 2.5, biased var 1.25.
@@ -126,7 +146,7 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
-        let norm = LayerNorm::new(3);
+        let norm = LayerNorm::build(&LayerNormConfig::new(3), &mut Init::default());
         norm.weight
             .update_data(|w| w.assign(&ndarray::arr1(&[0.5, 1.5, -1.0]).into_dyn()));
         let x = Tensor::randn(&[2, 3], 0.0, 1.0, &mut seeded_rng(4));

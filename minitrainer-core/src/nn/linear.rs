@@ -1,20 +1,31 @@
 //! `Linear`: `y = x Wᵀ + b`, PyTorch's `nn.Linear`.
 
-use rand::Rng;
-
-use super::{init, leaf_module};
+use super::leaf_module;
+use crate::build::{Build, Init, initializers};
 use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Forward, Param};
-use crate::registry::{Build, Init};
 use crate::tensor::Tensor;
-use minitrainer_macros::{Config, model};
+use minitrainer_macros::Config;
 
 /// A fully connected layer: `y = x Wᵀ + b`.
 ///
 /// # Shapes
 /// - input `[..., in_features]` (at least 1 axis)
 /// - output `[..., out_features]`
-#[model(name = "linear", config = LinearConfig)]
+///
+/// # Examples
+/// ```
+/// # use minitrainer_core as minitrainer;
+/// use minitrainer::build::{Build, Init};
+/// use minitrainer::module::Forward;
+/// use minitrainer::nn::{Linear, LinearConfig};
+/// use minitrainer::Tensor;
+/// let mut init = Init::seeded(0);
+/// let layer = Linear::build(&LinearConfig::new(4, 2), &mut init);
+/// let no_bias = Linear::build(&LinearConfig { bias: false, ..LinearConfig::new(4, 2) }, &mut init);
+/// assert_eq!(layer.forward(Tensor::ones(&[3, 4])).shape(), &[3, 2]);
+/// assert!(no_bias.bias.is_none());
+/// ```
 pub struct Linear {
     /// `[out_features, in_features]` (PyTorch's layout), initialised from `U(-k, k)` with
     /// `k = 1/sqrt(in_features)`.
@@ -29,21 +40,26 @@ impl Linear {
     /// A layer with PyTorch's default initialisation, drawn from `rng`.
     ///
     /// # Panics
-    /// When `in_features × out_features` elements can't be allocated (see
-    /// [`check_tensor_size`], which [`LinearConfig`] validates).
-    pub fn new<R: Rng + ?Sized>(
+    /// When `in_features × out_features` elements can't be allocated.
+    #[deprecated(
+        since = "0.2.0",
+        note = "build from the config: `Linear::build(&LinearConfig::new(in, out), &mut init)`"
+    )]
+    pub fn new<R: rand::Rng + ?Sized>(
         in_features: usize,
         out_features: usize,
         bias: bool,
         rng: &mut R,
     ) -> Self {
-        let weight = init::uniform_fan_in(&[out_features, in_features], in_features, rng);
-        let bias = bias.then(|| init::uniform_fan_in(&[out_features], in_features, rng));
-        Linear {
-            weight,
-            bias,
-            training: true,
-        }
+        let mut init = Init::seeded(rng.next_u64());
+        Linear::build(
+            &LinearConfig {
+                in_features,
+                out_features,
+                bias,
+            },
+            &mut init,
+        )
     }
 
     /// Input width (the weight's second axis).
@@ -108,6 +124,19 @@ pub struct LinearConfig {
     pub bias: bool,
 }
 
+impl LinearConfig {
+    /// `in_features → out_features` with a bias (PyTorch's `nn.Linear(in, out)`); for no bias,
+    /// `LinearConfig { bias: false, ..LinearConfig::new(in, out) }`. Validated when built
+    /// through [`Build::try_build`] or the registry.
+    pub fn new(in_features: usize, out_features: usize) -> Self {
+        LinearConfig {
+            in_features,
+            out_features,
+            bias: true,
+        }
+    }
+}
+
 /// The weight `[out_features, in_features]` can be allocated (the bias is no larger).
 fn weight_fits(config: &LinearConfig) -> Result<(), CheckError> {
     check_tensor_size(&[
@@ -119,12 +148,16 @@ fn weight_fits(config: &LinearConfig) -> Result<(), CheckError> {
 impl Build for Linear {
     type Config = LinearConfig;
     fn build(config: &LinearConfig, init: &mut Init) -> Self {
-        Linear::new(
-            config.in_features,
-            config.out_features,
-            config.bias,
-            init.rng(),
-        )
+        let (fan_in, fan_out) = (config.in_features, config.out_features);
+        let weight = initializers::uniform_fan_in(&[fan_out, fan_in], fan_in, init);
+        let bias = config
+            .bias
+            .then(|| initializers::uniform_fan_in(&[fan_out], fan_in, init));
+        Linear {
+            weight,
+            bias,
+            training: true,
+        }
     }
 }
 
@@ -135,9 +168,17 @@ mod tests {
     use crate::nn::gradcheck::check_param_grads;
     use crate::tensor::seeded_rng;
 
+    fn linear(in_features: usize, out_features: usize, bias: bool, seed: u64) -> Linear {
+        let config = LinearConfig {
+            bias,
+            ..LinearConfig::new(in_features, out_features)
+        };
+        Linear::build(&config, &mut Init::seeded(seed))
+    }
+
     #[test]
     fn sizes_follow_a_replaced_weight() {
-        let mut layer = Linear::new(4, 2, false, &mut seeded_rng(0));
+        let mut layer = linear(4, 2, false, 0);
         layer.weight = Param::new(&Tensor::ones(&[5, 3]));
         assert_eq!((layer.in_features(), layer.out_features()), (3, 5));
         assert_eq!(
@@ -149,7 +190,7 @@ mod tests {
 
     #[test]
     fn init_stays_within_one_over_sqrt_fan_in() {
-        let layer = Linear::new(16, 8, true, &mut seeded_rng(0));
+        let layer = linear(16, 8, true, 0);
         let bound = 1.0 / 4.0;
         for (_, p) in layer.named_parameters() {
             assert!(p.to_vec().iter().all(|v| v.abs() <= bound));
@@ -161,7 +202,7 @@ mod tests {
 
     #[test]
     fn forward_matches_hand_computed_affine_map() -> crate::Result<()> {
-        let mut layer = Linear::new(2, 1, true, &mut seeded_rng(0));
+        let mut layer = linear(2, 1, true, 0);
         layer.weight = Param::new(&Tensor::from_vec(vec![2.0, -1.0], &[1, 2])?);
         layer.bias = Some(Param::new(&Tensor::from_vec(vec![0.5], &[1])?));
         let x = Tensor::from_vec(vec![1.0, 3.0, 4.0, 2.0], &[2, 2])?;
@@ -174,7 +215,7 @@ mod tests {
 
     #[test]
     fn forward_without_bias_is_matmul_and_names_only_weight() {
-        let layer = Linear::new(3, 2, false, &mut seeded_rng(1));
+        let layer = linear(3, 2, false, 1);
         let names: Vec<String> = layer
             .named_parameters()
             .into_iter()
@@ -189,7 +230,7 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
-        let layer = Linear::new(3, 2, true, &mut seeded_rng(2));
+        let layer = linear(3, 2, true, 2);
         let x = Tensor::randn(&[4, 3], 0.0, 1.0, &mut seeded_rng(3));
         check_param_grads(&layer, |m| m.forward(x.clone()));
     }

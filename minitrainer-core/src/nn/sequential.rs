@@ -11,14 +11,15 @@ use crate::tensor::Tensor;
 ///
 /// # Examples
 /// ```
-/// use minitrainer_core::module::{Forward, Hooked, Layer, Module, PlainData};
-/// use minitrainer_core::nn::{Linear, ReLU, Sequential};
-/// use minitrainer_core::tensor::{Tensor, seeded_rng};
-/// let mut rng = seeded_rng(0);
+/// use minitrainer_core::build::{Build, Init};
+/// use minitrainer_core::module::{Forward, Module};
+/// use minitrainer_core::nn::{Linear, LinearConfig, ReLU, Sequential};
+/// use minitrainer_core::tensor::Tensor;
+/// let mut init = Init::seeded(0);
 /// let net = Sequential::new()
-///     .push(Linear::new(4, 8, true, &mut rng))
+///     .push(Linear::build(&LinearConfig::new(4, 8), &mut init))
 ///     .push(ReLU::new())
-///     .push(Linear::new(8, 2, true, &mut rng));
+///     .push(Linear::build(&LinearConfig::new(8, 2), &mut init));
 /// let names: Vec<String> = net.named_parameters().into_iter().map(|(n, _)| n).collect();
 /// assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
 /// assert_eq!(net.call(Tensor::zeros(&[3, 4])).shape(), &[3, 2]);
@@ -104,14 +105,16 @@ impl Forward for Sequential {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nn::{Linear, ReLU};
-    use crate::tensor::seeded_rng;
+    use crate::build::{Build, Init};
+    use crate::nn::{Linear, LinearConfig, ReLU};
 
     #[test]
     fn names_children_by_index_and_prints_like_pytorch() {
-        let mut rng = seeded_rng(0);
         let net = Sequential::new()
-            .push(Linear::new(2, 3, true, &mut rng))
+            .push(Linear::build(
+                &LinearConfig::new(2, 3),
+                &mut Init::seeded(0),
+            ))
             .push(ReLU::new());
         assert_eq!(
             net.repr(),

@@ -8,14 +8,13 @@
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 
-use super::build::Registered;
-use super::seed::Init;
+use super::registered::Registered;
 use crate::Error;
+use crate::build::Init;
 use crate::config::Config;
 use crate::module::{
     FieldName, Forward, ModuleField, Visitor, VisitorMut, visit_child, visit_child_mut,
 };
-use crate::tensor::Tensor;
 
 /// A model and its validated config. Dereferences to the model, so `configured.head` and
 /// `configured.forward(x)` work as on the model itself.
@@ -62,7 +61,7 @@ impl<T: Registered> Configured<T> {
     /// # Errors
     /// As [`save_pretrained`](super::save_pretrained).
     pub fn save_pretrained(&self, dir: impl AsRef<Path>) -> Result<(), Error> {
-        super::pretrained::save(self, dir.as_ref(), &mut super::pretrained::no_hook)
+        crate::pretrained::save(dir.as_ref(), T::ENTRY.name, &self.config, &self.model)
     }
 }
 
@@ -102,9 +101,10 @@ impl<T: Registered> ModuleField for Configured<T> {
     }
 }
 
-impl<T: Registered> Forward for Configured<T> {
-    type Output = Tensor;
-    fn forward(&self, input: Tensor) -> Tensor {
+// Whatever the model's forward takes and returns, the wrapper does too.
+impl<I, T: Registered + Forward<I>> Forward<I> for Configured<T> {
+    type Output = T::Output;
+    fn forward(&self, input: I) -> T::Output {
         self.model.forward(input)
     }
 }

@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 
 use super::model::Model;
-use super::seed::Init;
 use crate::Error;
+use crate::build::Init;
 use crate::config::Schema;
 
 /// Builds a model from its (unvalidated) config fields: parses and validates the config, builds

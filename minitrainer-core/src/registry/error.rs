@@ -70,34 +70,6 @@ pub enum RegistryError {
         others: usize,
     },
 
-    /// Something in a pretrained directory's file is wrong; `source` says what.
-    #[error("`{}`: {source}", path.display())]
-    InFile {
-        /// The file concerned (`config.json` or `model.safetensors`).
-        path: std::path::PathBuf,
-        /// What is wrong with it.
-        #[source]
-        source: Box<crate::Error>,
-    },
-
-    /// The weights file of a pretrained directory was saved with another config than the
-    /// directory's `config.json` (a save interrupted between its two renames, or files copied
-    /// together from different saves).
-    #[error(
-        "`{}` was saved with a different config than `{}` (an interrupted save, or files from \
-         two saves?); the weights were saved for: {saved_with}",
-        weights.display(),
-        config.display()
-    )]
-    MismatchedFiles {
-        /// The weights file.
-        weights: std::path::PathBuf,
-        /// The config file.
-        config: std::path::PathBuf,
-        /// The config recorded in the weights file's metadata.
-        saved_with: String,
-    },
-
     /// A typed constructor (`Mlp::from_config_str`) was given a spec for another model type.
     #[error(
         "this config is for model type \"{found}\", but `{type_name}` is registered as \"{expected}\""
@@ -109,6 +81,19 @@ pub enum RegistryError {
         type_name: &'static str,
         /// The `model_type` in the spec.
         found: String,
+    },
+
+    /// `forward` on a `Box<dyn Model>` whose model does not map a tensor to a tensor.
+    #[error(
+        "model type \"{model_type}\" (`{type_path}`) does not map a Tensor to a Tensor, so it \
+         can't be called through `Box<dyn Model>`; downcast it \
+         (`model.downcast_ref::<Type>()`) and call its own `forward`"
+    )]
+    NotATensorModel {
+        /// The registered name.
+        model_type: &'static str,
+        /// The Rust type.
+        type_path: &'static str,
     },
 }
 

@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use super::model::Model;
-use super::pretrained;
-use super::seed::{DEFAULT_SEED, Init};
 use super::spec::ModelSpec;
 use super::table::Registry;
 use crate::Error;
+use crate::build::{DEFAULT_SEED, Init};
 use crate::config::Schema;
+use crate::pretrained::{ConfigFile, in_file, load_into};
 
 /// Builds a registered model from config text: a JSON object with `"model_type"` plus the
 /// model's config fields, or the compact form `mlp(in_dim=64, hidden=[64, 32])`. Initial
@@ -52,7 +52,7 @@ pub fn from_pretrained(dir: impl AsRef<Path>) -> Result<Box<dyn Model>, Error> {
 /// # Errors
 /// The config's rule violations (it is validated again), and file errors naming the file.
 pub fn save_pretrained(model: &dyn Model, dir: impl AsRef<Path>) -> Result<(), Error> {
-    pretrained::save(model, dir.as_ref(), &mut pretrained::no_hook)
+    crate::pretrained::save(dir.as_ref(), model.model_type(), model.config(), model)
 }
 
 /// The names of every registered model, sorted.
@@ -95,7 +95,15 @@ impl Registry {
     /// # Errors
     /// As [`from_pretrained`](super::from_pretrained).
     pub fn from_pretrained(&self, dir: impl AsRef<Path>) -> Result<Box<dyn Model>, Error> {
-        pretrained::load(self, dir.as_ref())
+        let dir = dir.as_ref();
+        let file = ConfigFile::read(dir)?;
+        let entry = self
+            .get(&file.model_type)
+            .map_err(|e| in_file(&file.path, e))?;
+        let mut model = (entry.build)(file.fields.clone(), &mut Init::default())
+            .map_err(|e| in_file(&file.path, e))?;
+        load_into(model.as_mut(), dir, &file)?;
+        Ok(model)
     }
 
     /// [`describe`](super::describe) through this registry.

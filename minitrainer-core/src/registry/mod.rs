@@ -1,11 +1,13 @@
 //! The model registry: model types registered by name, built from a config string, saved to
 //! and loaded from pretrained directories.
 //!
-//! - [`Build`] (config → model) is implemented by the user; `#[model(name = "mlp", config =
-//!   MlpConfig)]` implements [`Registered`] and submits a [`ModelEntry`] at link time;
+//! - [`Build`](crate::build::Build) (config → model, the layer below) is implemented by the
+//!   user; `#[model(name = "mlp", config = MlpConfig)]` implements [`Registered`] and submits a
+//!   [`ModelEntry`] at link time; the built-in layers are registered in `builtin.rs`;
 //! - [`load`] / [`load_seeded`]: `{"model_type": "mlp", ...}` or `mlp(in_dim=64)` →
 //!   `Box<dyn` [`Model`]`>`; [`ModelSpec`] is the parsed form;
-//! - [`save_pretrained`] / [`from_pretrained`]: `config.json` + `model.safetensors`;
+//! - [`save_pretrained`] / [`from_pretrained`]: `config.json` + `model.safetensors` (the
+//!   format itself is [`crate::pretrained`]);
 //! - [`list_models`], [`describe`]: for tools;
 //! - [`Registry`]: the table behind them — the program's ([`Registry::global`]) or an explicit
 //!   one ([`register_models!`](crate::register_models)).
@@ -27,32 +29,33 @@
 //! Where link-time collection does not run at all, build the table explicitly with
 //! [`register_models!`](crate::register_models) and call [`Registry::load`] on it.
 
-mod build;
+mod builtin;
 mod configured;
 mod entry;
 mod error;
 mod explicit;
 mod load;
 mod model;
-mod pretrained;
-mod seed;
+mod registered;
 mod spec;
 mod table;
 
-pub use build::{Build, ConfigOf, Registered, assert_config_of};
 pub use configured::Configured;
 pub use entry::{BuildFn, ModelEntry, SchemaFn};
 pub use error::RegistryError;
 pub use explicit::entry_of;
 pub use load::{describe, from_pretrained, list_models, load, load_seeded, save_pretrained};
 pub use model::Model;
-pub use pretrained::{CONFIG_FILE, WEIGHTS_FILE};
-pub use seed::{DEFAULT_SEED, Init};
+pub use registered::{ConfigOf, Registered, assert_config_of};
 pub use spec::ModelSpec;
 pub use table::Registry;
 
+// Where these lived before the refit; the layers below own them now.
+pub use crate::build::{Build, DEFAULT_SEED, Init};
+pub use crate::pretrained::{CONFIG_FILE, WEIGHTS_FILE};
+
 #[doc(hidden)]
-pub use build::{build_boxed, schema_of};
+pub use registered::{build_boxed, schema_of};
 
 #[cfg(test)]
 mod spec_tests;
@@ -64,5 +67,6 @@ pub fn __save_pretrained_with_hook(
     dir: &std::path::Path,
     before_rename: &mut dyn FnMut(&std::path::Path) -> std::io::Result<()>,
 ) -> Result<(), crate::Error> {
-    pretrained::save(model, dir, before_rename)
+    let (model_type, config) = (model.model_type(), model.config());
+    crate::pretrained::save_with_hook(dir, model_type, config, model, before_rename)
 }

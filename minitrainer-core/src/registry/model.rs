@@ -1,23 +1,26 @@
 //! `Model`: a built model as a trait object, whatever its concrete type.
 //!
-//! `minitrainer::load` returns `Box<dyn Model>`. Through its supertraits it is a full module
-//! (`forward`/`call` on tensors, `named_parameters`, `state_dict`/`load_state_dict`,
-//! `train`/`eval`, the tree print `repr`); this trait adds what the registry knows: the model
-//! type, the config, saving, and downcasting to the concrete type.
+//! `minitrainer::load` returns `Box<dyn Model>`. Through its supertrait it is a full module
+//! (`named_parameters`, `state_dict`/`load_state_dict`, `train`/`eval`, the tree print `repr`);
+//! this trait adds what the registry knows: the model type, the config, saving, and
+//! downcasting to the concrete type. A model whose forward maps a tensor to a tensor is
+//! callable straight from the box (`model.forward(x)`); any other (two inputs, two outputs)
+//! is called after [`downcast_ref`](trait.Model.html#method.downcast_ref).
 
 use std::any::Any;
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::build::Registered;
 use super::configured::Configured;
-use crate::Error;
+use super::error::RegistryError;
+use super::registered::Registered;
 use crate::config::Config;
-use crate::module::Layer;
+use crate::module::{Forward, Layer, Module};
+use crate::{Error, Tensor};
 
-/// A model built by the registry: a [`Layer`] with its config and registered name.
-pub trait Model: Layer {
+/// A model built by the registry: a thread-safe [`Module`] with its config and registered name.
+pub trait Model: Module + Send + Sync {
     /// The registered name of its type (`"mlp"`).
     fn model_type(&self) -> &'static str;
 
@@ -35,13 +38,11 @@ pub trait Model: Layer {
 
     /// The content of `config.json`: `{"model_type": ..., <config fields>}`.
     fn config_json(&self) -> Value {
-        let mut object = serde_json::Map::new();
-        object.insert("model_type".into(), Value::String(self.model_type().into()));
-        if let Value::Object(fields) = self.config_value() {
-            object.extend(fields);
-        }
-        Value::Object(object)
+        crate::pretrained::config_json(self.model_type(), self.config())
     }
+
+    /// The model as a [`Layer`] (a `Tensor → Tensor` module), when its forward is one.
+    fn as_layer(&self) -> Option<&dyn Layer>;
 
     /// The concrete model (not its wrapper), for [`downcast_ref`](trait.Model.html#method.downcast_ref).
     fn model_any(&self) -> &dyn Any;
@@ -64,15 +65,37 @@ pub trait Model: Layer {
 // a field like any other.
 crate::module::transparent_module!(impl[] Box<dyn Model> => |this| (**this));
 
-impl crate::module::Forward for Box<dyn Model> {
-    type Output = crate::Tensor;
+impl Forward for Box<dyn Model> {
+    type Output = Tensor;
 
-    fn forward(&self, input: crate::Tensor) -> crate::Tensor {
-        (**self).forward(input)
+    /// Runs the model's own `forward` when it maps a tensor to a tensor.
+    ///
+    /// # Panics
+    /// When the model's forward takes or returns something else (say `(ids, mask)`), naming
+    /// the model type: use [`try_forward`](dyn Model::try_forward), or downcast to the type.
+    fn forward(&self, input: Tensor) -> Tensor {
+        match (**self).try_forward(input) {
+            Ok(output) => output,
+            Err(error) => panic!("{error}"),
+        }
     }
 }
 
 impl dyn Model {
+    /// Runs the model's `forward` on a tensor, when its forward maps a tensor to a tensor.
+    ///
+    /// # Errors
+    /// [`RegistryError::NotATensorModel`] when it takes or returns something else.
+    pub fn try_forward(&self, input: Tensor) -> Result<Tensor, RegistryError> {
+        match self.as_layer() {
+            Some(layer) => Ok(layer.forward(input)),
+            None => Err(RegistryError::NotATensorModel {
+                model_type: self.model_type(),
+                type_path: self.type_path(),
+            }),
+        }
+    }
+
     /// The concrete model, if it is a `T`.
     pub fn downcast_ref<T: Registered>(&self) -> Option<&T> {
         self.model_any().downcast_ref::<T>()
@@ -115,6 +138,9 @@ impl<T: Registered> Model for Configured<T> {
     }
     fn config(&self) -> &dyn Config {
         Configured::config(self)
+    }
+    fn as_layer(&self) -> Option<&dyn Layer> {
+        self.model().__as_layer()
     }
     fn model_any(&self) -> &dyn Any {
         self.model()

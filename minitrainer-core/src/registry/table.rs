@@ -135,8 +135,8 @@ impl Registry {
 mod tests {
     use super::*;
     use crate::Error;
+    use crate::build::Init;
     use crate::registry::model::Model;
-    use crate::registry::seed::Init;
     use serde_json::{Map, Value};
 
     fn never_built(_: Map<String, Value>, _: &mut Init) -> Result<Box<dyn Model>, Error> {

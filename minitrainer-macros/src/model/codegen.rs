@@ -22,6 +22,7 @@ pub fn generate(model: &Model) -> TokenStream {
     let name = &model.name;
     let build_fn = format_ident!("__minitrainer_build_{}", ident.unraw());
     let type_name = ident.unraw().to_string();
+    let config = &model.config;
     let assert_config = gen_assert_config(model, &private);
     quote! {
         const _: () = {
@@ -42,9 +43,25 @@ pub fn generate(model: &Model) -> TokenStream {
                     build: #build_fn,
                     schema: #private::schema_of::<#ident>,
                 };
+
+                // `Some` when the model's forward maps a tensor to a tensor: autoref
+                // specialisation on the concrete type (see `LayerProbe`).
+                fn __as_layer(&self) -> ::core::option::Option<&dyn #private::Layer> {
+                    #[allow(unused_imports)]
+                    use #private::{ProbeLayer as _, ProbeOther as _};
+                    (&#private::LayerProbe(self)).probe()
+                }
             }
 
             #private::inventory::submit! { <#ident as #private::Registered>::ENTRY }
+
+            // Lets the config read a saved `config.json` (its `model_type` is this model's).
+            #private::inventory::submit! {
+                #private::ModelTypeOf {
+                    model_type: #name,
+                    config: #private::type_id_of::<#config>,
+                }
+            }
 
             #assert_config
         };

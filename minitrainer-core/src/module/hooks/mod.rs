@@ -112,12 +112,13 @@ impl Drop for HookHandle {
 /// # Examples
 /// ```
 /// use std::sync::{Arc, Mutex};
+/// use minitrainer_core::build::{Build, Init};
 /// use minitrainer_core::module::{Forward, Hooked, Layer, Module, PlainData};
-/// use minitrainer_core::nn::{Linear, ReLU, Sequential};
-/// use minitrainer_core::tensor::{Tensor, seeded_rng};
+/// use minitrainer_core::nn::{Linear, LinearConfig, ReLU, Sequential};
+/// use minitrainer_core::tensor::Tensor;
 ///
 /// let model = Sequential::new()
-///     .push(Linear::new(4, 3, true, &mut seeded_rng(0)))
+///     .push(Linear::build(&LinearConfig::new(4, 3), &mut Init::seeded(0)))
 ///     .push(ReLU::new());
 /// let model = Hooked::new(model);
 /// let seen = Arc::new(Mutex::new(Vec::new()));

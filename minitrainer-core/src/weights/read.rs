@@ -41,13 +41,13 @@ pub fn read_safetensors(path: impl AsRef<Path>) -> Result<Vec<(String, Tensor)>,
 ///
 /// # Examples
 /// ```
-/// use minitrainer_core::io::{parse_safetensors, serialize_safetensors};
+/// use minitrainer_core::weights::{parse_safetensors, serialize_safetensors};
 /// use minitrainer_core::Tensor;
 /// let bytes = serialize_safetensors(&[("w".to_string(), Tensor::ones(&[2, 3]))])?;
 /// let tensors = parse_safetensors(&bytes, "in-memory.safetensors".as_ref())?;
 /// assert_eq!(tensors[0].0, "w");
 /// assert_eq!(tensors[0].1.shape(), &[2, 3]);
-/// # Ok::<(), minitrainer_core::io::IoError>(())
+/// # Ok::<(), minitrainer_core::weights::IoError>(())
 /// ```
 pub fn parse_safetensors(bytes: &[u8], path: &Path) -> Result<Vec<(String, Tensor)>, IoError> {
     parse_with_metadata(bytes, path).map(|(tensors, _)| tensors)

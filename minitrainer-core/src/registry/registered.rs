@@ -1,4 +1,5 @@
-//! `Build` (config → model) and `Registered` (what `#[model]` adds: the name, and typed access).
+//! `Registered`: what `#[model]` adds to a [`Build`] type — its registered name, typed
+//! construction from config text, and loading its pretrained directories.
 
 use std::path::Path;
 
@@ -8,40 +9,28 @@ use super::configured::Configured;
 use super::entry::ModelEntry;
 use super::error::RegistryError;
 use super::model::Model;
-use super::seed::{DEFAULT_SEED, Init};
 use super::spec::ModelSpec;
 use crate::Error;
+use crate::build::{Build, DEFAULT_SEED, Init};
 use crate::config::{Config, Schema};
 use crate::module::Layer;
-
-/// How a model is built from its config. Implement it for a model; `#[model]` then registers
-/// the model under a name.
-///
-/// `build` is infallible on purpose: the config it receives has been validated (rules and
-/// cross-field checks), so everything that can be wrong with it has been reported already.
-/// Initial weights come from `init`'s seeded generator, never a global one: the same config
-/// and seed build the same model.
-///
-/// The model is a [`Layer`] (a thread-safe `Tensor → Tensor` module), so a built model can sit
-/// behind `Box<dyn Model>`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` does not implement `Build`",
-    label = "#[model] needs `impl Build for {Self}`",
-    note = "add `impl Build for {Self} {{ type Config = ...; fn build(config: &Self::Config, init: &mut Init) -> Self {{ ... }} }}`"
-)]
-pub trait Build: Layer + Sized {
-    /// The config the model is built from.
-    type Config: Config + Clone + Send + Sync + 'static;
-
-    /// Builds the model from a validated config.
-    fn build(config: &Self::Config, init: &mut Init) -> Self;
-}
+use crate::pretrained::{ConfigFile, in_file, load_into};
 
 /// A model type registered with `#[model]`, which implements this trait. Provides typed
 /// construction: `Mlp::from_config_str("mlp(in_dim=64)")`.
-pub trait Registered: Build {
+///
+/// Registered models are `Send + Sync`, so a loaded `Box<dyn Model>` can serve several threads.
+pub trait Registered: Build + Send + Sync {
     /// The registry entry (name, type name, build and schema functions).
     const ENTRY: ModelEntry;
+
+    /// Not public API: the model as a [`Layer`] when its forward maps a tensor to a tensor.
+    /// `#[model]` implements it (by autoref specialisation on the concrete type), so that
+    /// `Box<dyn Model>` can be called without naming the type.
+    #[doc(hidden)]
+    fn __as_layer(&self) -> Option<&dyn Layer> {
+        None
+    }
 
     /// Builds the model from config text: the JSON config (`model_type` optional, and checked
     /// when present) or the compact form `mlp(in_dim=64)`. Initial weights are seeded with
@@ -70,7 +59,14 @@ pub trait Registered: Build {
     /// # Errors
     /// As [`from_pretrained`](super::from_pretrained), and [`RegistryError::WrongModelType`].
     fn from_pretrained(dir: impl AsRef<Path>) -> Result<Configured<Self>, Error> {
-        super::pretrained::load_typed::<Self>(dir.as_ref())
+        let dir = dir.as_ref();
+        let file = ConfigFile::read(dir)?;
+        check_model_type::<Self>(&file.model_type).map_err(|e| in_file(&file.path, e))?;
+        let config: Self::Config = file.typed()?;
+        let mut model = Configured::<Self>::new(config, &mut Init::default())
+            .map_err(|e| in_file(&file.path, e))?;
+        load_into(&mut model, dir, &file)?;
+        Ok(model)
     }
 
     /// The config's schema (fields, types, defaults, constraints, docs).
@@ -98,6 +94,7 @@ fn fields_for<T: Registered>(text: &str) -> Result<Map<String, Value>, Error> {
     Ok(spec.fields)
 }
 
+/// `found` is `T`'s registered name.
 pub(crate) fn check_model_type<T: Registered>(found: &str) -> Result<(), RegistryError> {
     if found == T::ENTRY.name {
         Ok(())

@@ -82,6 +82,17 @@ pub enum IoError {
         #[source]
         source: serde_json::Error,
     },
+
+    /// The tensors of a weights file do not fit the module they were loaded into (nothing was
+    /// loaded).
+    #[error("`{}`: {source}", path.display())]
+    DoesNotFit {
+        /// The weights file.
+        path: PathBuf,
+        /// Which keys are missing, unexpected or mis-shaped.
+        #[source]
+        source: Box<crate::module::ModuleError>,
+    },
 }
 
 impl IoError {
