@@ -1,20 +1,25 @@
 #![doc = include_str!("../README.md")]
 
 pub use minitrainer_core::registry::{
-    Build, Model, describe, from_pretrained, list_models, load, load_seeded, save_pretrained,
+    Model, describe, from_pretrained, list_models, load, load_seeded, save_pretrained,
 };
+pub use minitrainer_core::weights::{load_weights, save_weights};
 pub use minitrainer_core::*;
 pub use minitrainer_macros::{Config, Module, model};
+
+/// `Build`, the config → module contract (also at `minitrainer::build::Build`).
+pub use minitrainer_core::build::Build;
 
 /// Everything a user needs: `use minitrainer::prelude::*;`.
 pub mod prelude {
     pub use minitrainer_core::Tensor;
+    pub use minitrainer_core::build::{Build, Init};
     pub use minitrainer_core::config::{Config, ConfigError};
     pub use minitrainer_core::module::{
-        Buffer, Forward, Hooked, Layer, Module, Param, PlainData, StateDict,
+        Buffer, Forward, Generator, Hooked, Layer, Module, Param, PlainData, StateDict,
     };
     pub use minitrainer_core::nn::*;
-    pub use minitrainer_core::registry::{Build, Configured, Init, Model, Registered};
+    pub use minitrainer_core::registry::{Configured, Model, Registered};
     pub use minitrainer_core::tensor::{is_grad_enabled, no_grad, seeded_rng};
     pub use minitrainer_macros::{Config, Module, model};
 }

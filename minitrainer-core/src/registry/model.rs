@@ -65,7 +65,7 @@ pub trait Model: Module + Send + Sync {
 // a field like any other.
 crate::module::transparent_module!(impl[] Box<dyn Model> => |this| (**this));
 
-impl Forward for Box<dyn Model> {
+impl Forward for dyn Model {
     type Output = Tensor;
 
     /// Runs the model's own `forward` when it maps a tensor to a tensor.
@@ -74,10 +74,22 @@ impl Forward for Box<dyn Model> {
     /// When the model's forward takes or returns something else (say `(ids, mask)`), naming
     /// the model type: use [`try_forward`](dyn Model::try_forward), or downcast to the type.
     fn forward(&self, input: Tensor) -> Tensor {
-        match (**self).try_forward(input) {
+        match self.try_forward(input) {
             Ok(output) => output,
             Err(error) => panic!("{error}"),
         }
+    }
+}
+
+impl Forward for Box<dyn Model> {
+    type Output = Tensor;
+
+    /// As `dyn Model`'s `forward`.
+    ///
+    /// # Panics
+    /// When the model's forward does not map a tensor to a tensor.
+    fn forward(&self, input: Tensor) -> Tensor {
+        (**self).forward(input)
     }
 }
 
