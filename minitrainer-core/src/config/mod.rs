@@ -13,6 +13,7 @@
 //! tensor (layer widths, vocabulary sizes): a size that could never be allocated is a
 //! validation error instead of a panic in the model's `build`.
 
+mod call_syntax;
 mod error;
 mod json_schema;
 mod model_type;
@@ -30,6 +31,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+pub use call_syntax::{CallSyntaxError, parse_call};
 pub use error::{CheckError, ConfigError, Violation, ViolationKind, Violations};
 pub use json_schema::JsonSchemaDefs;
 #[doc(hidden)]

@@ -97,6 +97,16 @@ pub enum RegistryError {
     },
 }
 
+impl From<crate::config::CallSyntaxError> for RegistryError {
+    fn from(error: crate::config::CallSyntaxError) -> Self {
+        RegistryError::Syntax {
+            input: error.input,
+            column: error.column,
+            message: error.message,
+        }
+    }
+}
+
 fn missing_model_type(found: Option<&str>, keys: &[String]) -> String {
     match found {
         Some(found) => {
