@@ -5,9 +5,9 @@
 //! unless grad mode is off; `backward()` walks the recorded graph.
 //!
 //! Layout: this file holds the handle, constructors and accessors; `op.rs` the tape records;
-//! `ops/` the forward ops by family; `backward.rs` the reverse pass (one derivative per op);
-//! `broadcast.rs` the NumPy broadcasting rules; `grad_mode.rs` the `no_grad` guard;
-//! `random.rs` seeded random creation.
+//! `ops/` the forward ops by family; `backward/` the reverse pass (one derivative per op, in
+//! the file of its family); `broadcast.rs` the NumPy broadcasting rules; `grad_mode.rs` the
+//! `no_grad` guard; `random.rs` seeded random creation.
 
 mod backward;
 mod broadcast;

@@ -76,38 +76,3 @@ impl Tensor {
         })
     }
 }
-
-/// Gradient of `gather`: `grad` scattered (added) back to the gathered positions of a zero
-/// array of `shape`.
-pub(crate) fn gather_backward(
-    shape: &[usize],
-    axis: usize,
-    index: &ArrayD<usize>,
-    grad: &ArrayD<f32>,
-) -> ArrayD<f32> {
-    let mut out = ArrayD::<f32>::zeros(shape);
-    Zip::from(out.lanes_mut(Axis(axis)))
-        .and(grad.lanes(Axis(axis)))
-        .and(index.lanes(Axis(axis)))
-        .for_each(|mut dst, g, idx| {
-            for (&gv, &i) in g.iter().zip(idx) {
-                dst[i] += gv;
-            }
-        });
-    out
-}
-
-/// Gradient of `index_select`: each selected slice of `grad` added back at its index.
-pub(crate) fn index_select_backward(
-    shape: &[usize],
-    axis: usize,
-    indices: &[usize],
-    grad: &ArrayD<f32>,
-) -> ArrayD<f32> {
-    let mut out = ArrayD::<f32>::zeros(shape);
-    for (k, &i) in indices.iter().enumerate() {
-        let mut slot = out.index_axis_mut(Axis(axis), i);
-        slot += &grad.index_axis(Axis(axis), k);
-    }
-    out
-}
