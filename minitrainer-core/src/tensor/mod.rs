@@ -4,21 +4,26 @@
 //! (an `ndarray::ArrayD<f32>`), its gradient, and the op that produced it. Ops record themselves
 //! unless grad mode is off; `backward()` walks the recorded graph.
 //!
-//! Layout: this file holds the handle, constructors and accessors; `op.rs` the tape records;
-//! `ops/` the forward ops by family; `backward.rs` the reverse pass (one derivative per op);
-//! `broadcast.rs` the NumPy broadcasting rules; `grad_mode.rs` the `no_grad` guard;
-//! `random.rs` seeded random creation.
+//! Layout: this file holds the handle, constructors and value accessors; `grad.rs` the
+//! gradient accessors (and the optimizer's in-place update); `op.rs` the tape records; `ops/`
+//! the forward ops by family; `backward/` the reverse pass (one derivative per op, in the file
+//! of its family); `broadcast.rs` the NumPy broadcasting rules; `grad_mode.rs` the `no_grad`
+//! guard; `indices.rs` the index inputs of `gather` and `index_select`; `random.rs` seeded
+//! random creation.
 
 mod backward;
 mod broadcast;
 mod error;
+mod grad;
 mod grad_mode;
+mod indices;
 mod op;
 mod ops;
 mod random;
 
 pub use error::TensorError;
 pub use grad_mode::{GradModeGuard, enable_grad, is_grad_enabled, no_grad};
+pub use indices::IntoIndices;
 pub use random::seeded_rng;
 
 use ndarray::ArrayD;
@@ -86,15 +91,6 @@ impl Tensor {
     /// The recorded op and inputs of a non-leaf tensor.
     pub(crate) fn node(&self) -> Option<&Node> {
         self.inner.node.as_ref()
-    }
-
-    /// Adds `grad` into the stored gradient (the first call stores it without copying).
-    pub(crate) fn accumulate_grad(&self, grad: ArrayD<f32>) {
-        let mut slot = write(&self.inner.grad);
-        match slot.as_mut() {
-            Some(existing) => *existing += &grad,
-            None => *slot = Some(grad),
-        }
     }
 
     /// A new leaf with a copy of this value that no gradient flows through.
@@ -251,19 +247,6 @@ impl Tensor {
     /// Whether this tensor was created by the user rather than by an op.
     pub fn is_leaf(&self) -> bool {
         self.inner.node.is_none()
-    }
-
-    /// A copy of the accumulated gradient, if `backward` has reached this tensor.
-    ///
-    /// Only leaves (tensors made by the user, e.g. parameters) that require grad keep a
-    /// gradient; results of ops pass theirs on during `backward` and keep none.
-    pub fn grad(&self) -> Option<ArrayD<f32>> {
-        read(&self.inner.grad).clone()
-    }
-
-    /// Clears the accumulated gradient.
-    pub fn zero_grad(&self) {
-        *write(&self.inner.grad) = None;
     }
 
     /// Mutates the value in place (optimizer steps, initialisation, loading weights).

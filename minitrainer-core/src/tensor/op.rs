@@ -2,7 +2,7 @@
 //!
 //! A record keeps only what the derivative needs beyond the input and output values (which
 //! the reverse pass reads from the tensors themselves): axes, indices, constants. Each variant
-//! has exactly one arm in `backward.rs`.
+//! has exactly one derivative function in `backward/` (in the file of its family).
 
 use ndarray::ArrayD;
 

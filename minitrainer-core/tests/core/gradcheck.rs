@@ -7,7 +7,7 @@
 
 use minitrainer_core::Tensor;
 use minitrainer_core::tensor::{no_grad, seeded_rng};
-use ndarray::{ArrayD, IxDyn, arr2};
+use ndarray::{ArrayD, IxDyn, arr1, arr2};
 use rand::RngExt;
 use rand::rngs::StdRng;
 
@@ -254,10 +254,30 @@ fn cases() -> Vec<Case> {
             t[0].index_select(1, &[3, 1])
         }),
         case("gather axis 1", &[plain(&[3, 4])], |t| {
-            t[0].gather(1, &labels(&[1, 3, 0]))
+            t[0].gather(1, labels(&[1, 3, 0]))
         }),
         case("gather axis 0", &[plain(&[3, 2])], |t| {
-            t[0].gather(0, &arr2(&[[2, 0], [2, 2]]).into_dyn())
+            t[0].gather(0, arr2(&[[2, 0], [2, 2]]).into_dyn())
+        }),
+        // gather and index_select with each form of index `IntoIndices` takes
+        case("gather axis 1, labels as a slice", &[plain(&[3, 4])], |t| {
+            t[0].gather(1, &[1, 3, 1])
+        }),
+        case("gather axis 1, labels as a Vec", &[plain(&[3, 4])], |t| {
+            t[0].gather(1, vec![2, 0, 0])
+        }),
+        case(
+            "gather axis 1, labels as a tensor",
+            &[plain(&[3, 4])],
+            |t| t[0].gather(1, Tensor::from_array(arr1(&[3.0, 3.0, 0.0]))),
+        ),
+        case(
+            "gather axis 2, one label per lane",
+            &[plain(&[2, 3, 4])],
+            |t| t[0].gather(2, arr2(&[[0, 3, 1], [2, 2, 0]]).into_dyn()),
+        ),
+        case("index_select, ids as a tensor", &[plain(&[5, 3])], |t| {
+            t[0].index_select(0, Tensor::from_array(arr1(&[4.0, 0.0, 4.0])))
         }),
         // ---- reductions ----
         case("sum", &[plain(&[2, 3])], |t| t[0].sum()),
@@ -305,10 +325,15 @@ fn cases() -> Vec<Case> {
             &[plain(&[3, 4])],
             |t| {
                 t[0].log_softmax(1)
-                    .gather(1, &labels(&[2, 0, 3]))
+                    .gather(1, labels(&[2, 0, 3]))
                     .mean()
                     .neg()
             },
+        ),
+        case(
+            "cross-entropy, 1-D labels: log_softmax→gather→mean",
+            &[plain(&[3, 4])],
+            |t| t[0].log_softmax(1).gather(1, &[2, 0, 3]).mean().neg(),
         ),
         case(
             "mlp: relu(x@w1+b1)@w2+b2",

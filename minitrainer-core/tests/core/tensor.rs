@@ -354,7 +354,7 @@ fn backward_without_any_grad_requiring_input_panics() {
 #[test]
 #[should_panic(expected = "gather: index 4 is out of range for axis 1 of shape [2, 4]")]
 fn gather_out_of_range_panics() {
-    let _ = Tensor::zeros(&[2, 4]).gather(1, &ndarray::arr2(&[[1], [4]]).into_dyn());
+    let _ = Tensor::zeros(&[2, 4]).gather(1, ndarray::arr2(&[[1], [4]]).into_dyn());
 }
 
 #[test]

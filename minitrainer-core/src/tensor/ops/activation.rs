@@ -1,7 +1,7 @@
 //! Activations, and softmax / log-softmax along an axis (stable: the lane maximum is
 //! subtracted before exponentiating).
 
-use ndarray::{ArrayD, Axis, Zip};
+use ndarray::Axis;
 
 use crate::tensor::Tensor;
 use crate::tensor::op::Op;
@@ -121,28 +121,4 @@ pub(crate) fn normal_cdf(x: f32) -> f32 {
 pub(crate) fn normal_pdf(x: f32) -> f32 {
     const INV_SQRT_2PI: f32 = 0.398_942_3;
     INV_SQRT_2PI * (-0.5 * x * x).exp()
-}
-
-/// Softmax backward along `axis`, in place on `grad`: `dx_i = y_i (g_i - Σ_j g_j y_j)`.
-pub(crate) fn softmax_backward(grad: &mut ArrayD<f32>, out: &ArrayD<f32>, axis: usize) {
-    Zip::from(grad.lanes_mut(Axis(axis)))
-        .and(out.lanes(Axis(axis)))
-        .for_each(|mut g, y| {
-            let dot = g.dot(&y);
-            Zip::from(&mut g)
-                .and(&y)
-                .for_each(|g, &y| *g = y * (*g - dot));
-        });
-}
-
-/// Log-softmax backward along `axis`, in place on `grad`: `dx_i = g_i - e^(y_i) Σ_j g_j`.
-pub(crate) fn log_softmax_backward(grad: &mut ArrayD<f32>, out: &ArrayD<f32>, axis: usize) {
-    Zip::from(grad.lanes_mut(Axis(axis)))
-        .and(out.lanes(Axis(axis)))
-        .for_each(|mut g, y| {
-            let total = g.sum();
-            Zip::from(&mut g)
-                .and(&y)
-                .for_each(|g, &y| *g -= y.exp() * total);
-        });
 }

@@ -1,14 +1,15 @@
 //! Matrix product: 2-D, and batched over broadcast leading axes (torch.matmul for ndim >= 2).
 //!
 //! Every product goes through ndarray's GEMM (`dot` / `general_mat_mul`, i.e. matrixmultiply)
-//! on views; transposes in the backward pass are stride swaps, never copies.
+//! on views; the helpers the derivatives share (`matmul_arrays`, `as_rows`,
+//! `last_two_swapped`) are crate-visible for `backward/matmul.rs`.
 
 use ndarray::{
     Array1, Array3, ArrayD, ArrayView1, ArrayView2, ArrayViewD, Axis, Ix2, linalg::general_mat_mul,
 };
 
 use crate::tensor::Tensor;
-use crate::tensor::broadcast::{broadcast_shape, sum_to_shape};
+use crate::tensor::broadcast::broadcast_shape;
 use crate::tensor::op::Op;
 
 impl Tensor {
@@ -130,46 +131,6 @@ pub(crate) fn matmul_arrays(
         .unwrap_or_else(|e| panic!("minitrainer internal error: matmul reshape: {e}"))
 }
 
-/// Gradients of `a @ b` with respect to `a` and `b` (each only when asked for), summed back to
-/// the operands' shapes where batch axes were broadcast.
-pub(crate) fn matmul_backward(
-    a: ArrayViewD<'_, f32>,
-    b: ArrayViewD<'_, f32>,
-    grad: &ArrayD<f32>,
-    need_a: bool,
-    need_b: bool,
-) -> (Option<ArrayD<f32>>, Option<ArrayD<f32>>) {
-    // d(a·b)/da = grad · bᵀ ; d(a·b)/db = aᵀ · grad (transposes as stride swaps).
-    let grad_a = need_a.then(|| {
-        let full = matmul_arrays("matmul backward", grad.view(), last_two_swapped(b.clone()));
-        sum_to_shape(full, a.shape())
-    });
-    let grad_b = need_b.then(|| {
-        if b.ndim() == 2 {
-            // Σ over batch of aᵢᵀ·gradᵢ is one GEMM over all rows (see `matmul_arrays`).
-            return as_rows(a.clone()).t().dot(&as_rows(grad.view())).into_dyn();
-        }
-        let full = matmul_arrays("matmul backward", last_two_swapped(a.clone()), grad.view());
-        sum_to_shape(full, b.shape())
-    });
-    (grad_a, grad_b)
-}
-
-/// Gradients of `a @ wᵀ` (a matrix `w`) with respect to `a` and `w`, each only when asked for.
-pub(crate) fn matmul_t_backward(
-    a: ArrayViewD<'_, f32>,
-    w: ArrayViewD<'_, f32>,
-    grad: &ArrayD<f32>,
-    need_a: bool,
-    need_w: bool,
-) -> (Option<ArrayD<f32>>, Option<ArrayD<f32>>) {
-    // d(a·wᵀ)/da = grad · w ; d(a·wᵀ)/dw = gradᵀ · a, summed over every row of the batch in
-    // one GEMM, and row-major like `w` (no strided walk in the optimizer's update).
-    let grad_a = need_a.then(|| matmul_arrays("matmul_t backward", grad.view(), w));
-    let grad_w = need_w.then(|| as_rows(grad.view()).t().dot(&as_rows(a)).into_dyn());
-    (grad_a, grad_w)
-}
-
 /// `x · b` for a row vector `x` (`[m]`) and `b` (`[m, p]`), reading `b` in its memory order:
 /// one [`dot`] per column when columns are contiguous (a transposed weight, as in `Linear`),
 /// else one `out += x[k] · b[k, ..]` per row.
@@ -204,7 +165,8 @@ fn dot(x: &[f32], y: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
-fn last_two_swapped(mut view: ArrayViewD<'_, f32>) -> ArrayViewD<'_, f32> {
+/// `view` with its last two axes swapped (a transpose of each matrix, as a stride swap).
+pub(crate) fn last_two_swapped(mut view: ArrayViewD<'_, f32>) -> ArrayViewD<'_, f32> {
     let nd = view.ndim();
     view.swap_axes(nd - 2, nd - 1);
     view
@@ -212,7 +174,7 @@ fn last_two_swapped(mut view: ArrayViewD<'_, f32>) -> ArrayViewD<'_, f32> {
 
 /// `view` (`[..., k]`) as a `[rows, k]` matrix: a relabelling when it is row-major
 /// contiguous, a copy otherwise.
-fn as_rows(view: ArrayViewD<'_, f32>) -> ndarray::CowArray<'_, f32, Ix2> {
+pub(crate) fn as_rows(view: ArrayViewD<'_, f32>) -> ndarray::CowArray<'_, f32, Ix2> {
     let shape = view.shape();
     let (rows, k) = (
         shape[..shape.len() - 1].iter().product::<usize>(),

@@ -1,6 +1,6 @@
 //! Forward ops, by family. Each computes its value with vectorised `ndarray` code and records
 //! an [`Op`] through [`Tensor::from_op`] (which records nothing under `no_grad` or when no
-//! input requires grad). Derivatives live in `backward.rs`.
+//! input requires grad). Derivatives live in `backward/`, one file per family.
 //!
 //! Shape mistakes are programming errors: every op checks its shapes first and panics with a
 //! message naming the op and the shapes, documented under `# Panics`.

@@ -1,0 +1,41 @@
+//! Derivatives of the matrix products (`ops/matmul.rs`). Every product is a GEMM on views:
+//! transposes are stride swaps, never copies.
+
+use ndarray::ArrayD;
+
+use super::{Grads, Step};
+use crate::tensor::broadcast::sum_to_shape;
+use crate::tensor::ops::matmul::{as_rows, last_two_swapped, matmul_arrays};
+
+pub(super) fn matmul(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
+    // d(a·b)/da = grad·bᵀ ; d(a·b)/db = aᵀ·grad (each summed over broadcast batch axes)
+    let (a, b) = (s.input(0), s.input(1));
+    let (a, b) = (a.view(), b.view());
+    let grad_a = s.needs(0).then(|| {
+        let full = matmul_arrays("matmul backward", grad.view(), last_two_swapped(b.clone()));
+        sum_to_shape(full, a.shape())
+    });
+    let grad_b = s.needs(1).then(|| {
+        if b.ndim() == 2 {
+            // Σ over batch of aᵢᵀ·gradᵢ is one GEMM over all rows (see `matmul_arrays`).
+            return as_rows(a.clone()).t().dot(&as_rows(grad.view())).into_dyn();
+        }
+        let full = matmul_arrays("matmul backward", last_two_swapped(a.clone()), grad.view());
+        sum_to_shape(full, b.shape())
+    });
+    vec![grad_a, grad_b]
+}
+
+pub(super) fn matmul_t(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
+    // d(a·wᵀ)/da = grad·w ; d(a·wᵀ)/dw = gradᵀ·a
+    // The gradient of `w` sums over every row of the batch in one GEMM, and comes out
+    // row-major like `w` (no strided walk in the optimizer's update).
+    let (a, w) = (s.input(0), s.input(1));
+    let grad_a = s
+        .needs(0)
+        .then(|| matmul_arrays("matmul_t backward", grad.view(), w.view()));
+    let grad_w = s
+        .needs(1)
+        .then(|| as_rows(grad.view()).t().dot(&as_rows(a.view())).into_dyn());
+    vec![grad_a, grad_w]
+}
