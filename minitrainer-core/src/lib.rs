@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod module;
 pub mod nn;
+pub mod optim;
 pub mod pretrained;
 pub mod registry;
 pub mod suggest;
