@@ -33,7 +33,7 @@ pub use freeze::ParamSummary;
 pub use hooks::{HookHandle, HookValue, Hooked};
 pub use param::{Buffer, Param};
 pub use plain_data::PlainData;
-pub use state_dict::{LoadReport, ShapeMismatch, StateDict};
+pub use state_dict::{LoadReport, ShapeMismatch, StateDict, StateDictIntoIter};
 pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
 pub(crate) use hooks::call_with_hooks;
