@@ -93,3 +93,87 @@ fn a_pattern_matching_nothing_is_an_error_with_a_suggestion() {
         })
     );
 }
+
+// ---- suggestions for patterns that match nothing ---------------------------------------------
+
+#[derive(Module)]
+struct Stacked {
+    layers: Vec<Linear>,
+    head: Linear,
+}
+
+fn stacked() -> Stacked {
+    let mut init = Init::seeded(0);
+    let mut linear = |in_features, out_features| {
+        let config = LinearConfig {
+            in_features,
+            out_features,
+            bias: true,
+        };
+        Linear::build(&config, &mut init)
+    };
+    Stacked {
+        layers: vec![linear(3, 3), linear(3, 3)],
+        head: linear(3, 1),
+    }
+}
+
+fn suggestion(model: &dyn Module, pattern: &str) -> Option<String> {
+    match model.freeze(pattern) {
+        Err(ModuleError::NoMatch { suggestion, .. }) => suggestion,
+        other => panic!("expected NoMatch for `{pattern}`, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_misspelt_glob_suggests_a_glob_that_matches() {
+    let model = stacked();
+    assert_eq!(suggestion(&model, "layrs.*").as_deref(), Some("layers.*"));
+    assert_eq!(suggestion(&model, "*.bais").as_deref(), Some("*.bias"));
+    assert_eq!(
+        suggestion(&model, "layers.?.wieght").as_deref(),
+        Some("layers.?.weight")
+    );
+    // The suggestion really selects something, and nothing was frozen by the failed call.
+    assert_eq!(model.param_summary().frozen_tensors, 0);
+    assert_eq!(model.freeze("layers.*"), Ok(4));
+}
+
+#[test]
+fn every_misspelt_segment_of_a_nested_glob_is_corrected() {
+    let model = classifier();
+    assert_eq!(
+        suggestion(&model, "encodr.layrs.*").as_deref(),
+        Some("encoder.layers.*")
+    );
+    // After a `*` a segment may sit at any depth: it is compared with every segment.
+    assert_eq!(
+        suggestion(&model, "encoder.*.wieght").as_deref(),
+        Some("encoder.*.weight")
+    );
+}
+
+#[test]
+fn a_glob_is_not_suggested_unless_it_matches() {
+    let model = stacked();
+    // `head.*.bias` would need a segment between `head` and `bias`.
+    assert_eq!(suggestion(&model, "head.*.bais"), None);
+    // Indices are not typos: `layers.9` does not become `layers.0`.
+    assert_eq!(suggestion(&model, "layers.9.*"), None);
+    assert_eq!(suggestion(&model, "optimizer.*"), None);
+}
+
+#[test]
+fn a_misspelt_plain_path_suggests_the_closest_path() {
+    let model = classifier();
+    assert_eq!(
+        suggestion(&model, "encoder.layers.0.wieght").as_deref(),
+        Some("encoder.layers.0.weight")
+    );
+    assert_eq!(suggestion(&model, "haed").as_deref(), Some("head"));
+    // Several misspelt segments at once.
+    assert_eq!(
+        suggestion(&model, "encodr.layrs.1.bais").as_deref(),
+        Some("encoder.layers.1.bias")
+    );
+}

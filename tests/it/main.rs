@@ -4,6 +4,8 @@ mod derive_config;
 mod derive_module;
 mod freeze;
 mod hooks;
+mod hooks_replace;
+mod layer_input_errors;
 mod multi_input;
 mod pretrained;
 mod registry;

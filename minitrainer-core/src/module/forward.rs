@@ -1,8 +1,8 @@
 //! `Forward` (what a module computes) and `call` (the template method that runs hooks around
-//! it), plus `Layer`, the object-safe Tensor → Tensor module that `Sequential` and model trait
-//! objects hold.
+//! it and names a layer that rejects its input; see `call.rs`), plus `Layer`, the object-safe
+//! Tensor → Tensor module that `Sequential` and model trait objects hold.
 
-use super::{Module, call_with_hooks, hooks};
+use super::{Module, call};
 use crate::tensor::Tensor;
 
 /// The computation of a module. Implement [`Forward::forward`]; invoke submodules with
@@ -20,19 +20,22 @@ pub trait Forward<Input = Tensor>: Module {
 
     /// Runs `forward` wrapped in the forward pre-hooks and hooks registered on this module.
     ///
-    /// With no hooked call in progress anywhere this is one atomic load and a branch before
-    /// `forward`. Hooks see the input and output, hence `Clone + 'static` (a clone is made
-    /// only when a hook fires: tensors clone as cheap handles).
+    /// Inside another module's `call` with no hooked call on this thread, this is one
+    /// thread-local load and a branch before `forward`. The outermost `call` also catches a
+    /// built-in layer's input error (see [`input_mismatch`](super::input_mismatch)) to put
+    /// the layer's path in the message; other panics pass through unchanged. Hooks see the
+    /// input and output, hence `Clone + 'static` (a clone is made only when a forward hook
+    /// fires: tensors clone as cheap handles).
     #[inline]
     fn call(&self, input: Input) -> Self::Output
     where
         Input: Clone + 'static,
         Self::Output: 'static,
     {
-        if !hooks::active() {
+        if call::state() == call::IN_CALL {
             return self.forward(input);
         }
-        call_with_hooks(self.as_dyn_module(), input, |input| self.forward(input))
+        call::call_slow(self.as_dyn_module(), input, |input| self.forward(input))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Freezing parameters by path pattern, and the trainable-vs-frozen summary.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use super::{Module, ModuleError, Param};
@@ -57,17 +58,75 @@ pub(super) fn set_frozen(
         }
     }
     if count == 0 {
-        let names = params.iter().map(|(n, _)| n.as_str());
-        let modules = root.named_modules();
-        let module_names = modules.iter().map(|(n, _)| n.as_str());
-        let suggestion =
-            crate::suggest::did_you_mean(pattern, names.chain(module_names)).map(str::to_owned);
+        let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
         return Err(ModuleError::NoMatch {
             pattern: pattern.to_owned(),
-            suggestion,
+            suggestion: suggest(root, pattern, &names),
         });
     }
     Ok(count)
+}
+
+/// A correction for a pattern that matches none of the parameter paths `names`.
+///
+/// A glob gets a glob: its misspelt segments rewritten (`layrs.*` → `layers.*`). A plain path
+/// gets the closest parameter or module path, else the same segment rewrite. Either is
+/// suggested only if it really matches a parameter.
+fn suggest(root: &dyn Module, pattern: &str, names: &[&str]) -> Option<String> {
+    if !pattern.contains(['*', '?']) {
+        let modules = root.named_modules();
+        let module_names = modules.iter().map(|(n, _)| n.as_str());
+        let closest =
+            crate::suggest::did_you_mean(pattern, names.iter().copied().chain(module_names));
+        if let Some(closest) = closest {
+            return Some(closest.to_owned());
+        }
+    }
+    let rewritten = rewrite_segments(pattern, names);
+    let useful = rewritten != pattern && names.iter().any(|name| matches(&rewritten, name));
+    useful.then_some(rewritten)
+}
+
+/// `pattern` with each literal segment that names nothing replaced by the closest name
+/// segment that could stand there. Wildcard segments and indices (`layers.9`) are kept.
+///
+/// Until the first `*` (which may span dots), pattern segment `i` can only match segment `i`
+/// of a name whose earlier segments the rewritten pattern matches: those are the candidates.
+/// After a `*` a segment may sit at any depth, so every segment of every name is one (as when
+/// no name is in line any more).
+fn rewrite_segments(pattern: &str, names: &[&str]) -> String {
+    let split: Vec<Vec<&str>> = names.iter().map(|n| n.split('.').collect()).collect();
+    let everywhere: BTreeSet<&str> = split.iter().flatten().copied().collect();
+    // The names still in line with the rewritten prefix; `None` once a `*` is passed.
+    let mut aligned: Option<Vec<&Vec<&str>>> = Some(split.iter().collect());
+    let mut out: Vec<String> = Vec::new();
+    for (i, segment) in pattern.split('.').enumerate() {
+        let literal = !segment.contains(['*', '?']);
+        let index = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+        let candidates: BTreeSet<&str> = match &aligned {
+            Some(names) if !names.is_empty() => {
+                names.iter().filter_map(|n| n.get(i).copied()).collect()
+            }
+            _ => everywhere.clone(),
+        };
+        let fixed = match literal && !index && !candidates.contains(segment) {
+            true => crate::suggest::did_you_mean(segment, candidates.iter().copied()),
+            false => None,
+        };
+        let fixed = fixed.unwrap_or(segment);
+        aligned = match segment.contains('*') {
+            true => None,
+            false => aligned.map(|mut names| {
+                names.retain(|n| {
+                    n.get(i)
+                        .is_some_and(|s| glob(fixed.as_bytes(), s.as_bytes()))
+                });
+                names
+            }),
+        };
+        out.push(fixed.to_owned());
+    }
+    out.join(".")
 }
 
 /// How many parameters (tensors and elements) are trainable and how many frozen.
@@ -120,7 +179,7 @@ impl fmt::Display for ParamSummary {
 
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{matches, rewrite_segments};
 
     #[test]
     fn glob_star_crosses_dots_and_plain_paths_select_subtrees() {
@@ -133,5 +192,17 @@ mod tests {
         assert!(matches("encoder", "encoder.weight"));
         assert!(!matches("encoder", "encoder2.weight"));
         assert!(matches("head.weight", "head.weight"));
+    }
+
+    #[test]
+    fn misspelt_segments_are_rewritten_where_they_stand() {
+        let names = ["layers.0.weight", "layers.0.bias", "head.weight"];
+        assert_eq!(rewrite_segments("layrs.*", &names), "layers.*");
+        assert_eq!(rewrite_segments("*.wieght", &names), "*.weight");
+        // Position 1 under `head` holds `weight`/`bias` only: `0` is not a typo of either.
+        assert_eq!(rewrite_segments("haed.0", &names), "head.0");
+        // Indices and wildcard segments are kept as written.
+        assert_eq!(rewrite_segments("layers.7.bais", &names), "layers.7.bias");
+        assert_eq!(rewrite_segments("lay*.?.bias", &names), "lay*.?.bias");
     }
 }

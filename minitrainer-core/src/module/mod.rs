@@ -1,5 +1,6 @@
 //! The `Module` machinery: traversal and naming of parameters, train/eval, freezing, state
-//! dicts, the tree print, `Forward`/`call` and forward hooks.
+//! dicts, the tree print, `Forward`/`call`, forward hooks, and layer input errors that name the
+//! layer's path.
 //!
 //! A module implements four required methods — `visit`/`visit_mut` (report each field to a
 //! [`Visitor`]), `type_name` — which `#[derive(Module)]` writes; everything else is a provided
@@ -8,8 +9,11 @@
 //!
 //! Entry points: [`Module`], [`Forward`], [`Param`], [`Buffer`], [`StateDict`], [`Hooked`].
 //! Error policy: lookups, pattern matches and loads return [`ModuleError`] naming the path or
-//! key; nothing here panics on user input.
+//! key; nothing here panics on user input. The exceptions are documented panics at forward
+//! time: [`input_mismatch`] for a layer given the wrong input, and a hook returning a
+//! replacement of the wrong type.
 
+mod call;
 mod collect;
 mod containers;
 mod error;
@@ -28,18 +32,18 @@ mod visitor;
 
 use std::any::Any;
 
+pub use call::input_mismatch;
 pub use error::ModuleError;
 pub use field::{ModuleField, visit_child, visit_child_mut};
 pub use forward::{Forward, Layer};
 pub use freeze::ParamSummary;
 pub use generator::{Generator, GeneratorState, ParseGeneratorStateError};
-pub use hooks::{HookHandle, HookValue, Hooked};
+pub use hooks::{HookHandle, HookReturn, HookValue, Hooked};
 pub use param::{Buffer, Param};
 pub use plain_data::PlainData;
-pub use state_dict::{LoadReport, ShapeMismatch, StateDict};
+pub use state_dict::{LoadReport, ShapeMismatch, StateDict, StateDictIntoIter};
 pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
-pub(crate) use hooks::call_with_hooks;
 pub(crate) use transparent::transparent_module;
 
 /// Views of a module as trait objects. Implemented for every sized [`Module`]; lets provided

@@ -3,8 +3,10 @@
 //! Loading plans first and writes last: every key is matched and every shape checked before a
 //! single value is copied, so a strict load that fails leaves the model exactly as it was.
 
-use std::collections::HashMap;
 use std::fmt;
+use std::iter::FusedIterator;
+
+use indexmap::IndexMap;
 
 use super::{Buffer, FieldName, Module, ModuleError, Param, Visitor};
 use crate::tensor::Tensor;
@@ -12,8 +14,9 @@ use crate::tensor::Tensor;
 /// Tensors by dotted path, in insertion order (field order for [`Module::state_dict`]).
 #[derive(Clone, Default)]
 pub struct StateDict {
-    entries: Vec<(String, Tensor)>,
-    index: HashMap<String, usize>,
+    // `IndexMap`: ordered like a `Vec`, looked up like a `HashMap` (it comes with serde_json's
+    // `preserve_order`, so it costs no extra dependency).
+    entries: IndexMap<String, Tensor>,
 }
 
 impl StateDict {
@@ -24,36 +27,22 @@ impl StateDict {
 
     /// Inserts or replaces `key` (a replaced key keeps its position).
     pub fn insert(&mut self, key: impl Into<String>, tensor: Tensor) {
-        let key = key.into();
-        match self.index.get(&key) {
-            Some(&i) => self.entries[i].1 = tensor,
-            None => {
-                self.index.insert(key.clone(), self.entries.len());
-                self.entries.push((key, tensor));
-            }
-        }
+        self.entries.insert(key.into(), tensor);
     }
 
     /// The tensor under `key`.
     pub fn get(&self, key: &str) -> Option<&Tensor> {
-        self.index.get(key).map(|&i| &self.entries[i].1)
+        self.entries.get(key)
     }
 
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.index.contains_key(key)
+        self.entries.contains_key(key)
     }
 
-    /// Removes `key`, returning its tensor.
+    /// Removes `key`, returning its tensor; the other keys keep their order.
     pub fn remove(&mut self, key: &str) -> Option<Tensor> {
-        let i = self.index.remove(key)?;
-        let (_, tensor) = self.entries.remove(i);
-        for position in self.index.values_mut() {
-            if *position > i {
-                *position -= 1;
-            }
-        }
-        Some(tensor)
+        self.entries.shift_remove(key)
     }
 
     /// Number of entries.
@@ -68,7 +57,7 @@ impl StateDict {
 
     /// The keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| k.as_str())
+        self.entries.keys().map(String::as_str)
     }
 
     /// `(key, tensor)` pairs, in order.
@@ -78,23 +67,48 @@ impl StateDict {
 }
 
 impl FromIterator<(String, Tensor)> for StateDict {
+    /// Collects in order; a repeated key keeps its first position and its last tensor.
     fn from_iter<I: IntoIterator<Item = (String, Tensor)>>(iter: I) -> Self {
-        let mut dict = StateDict::new();
-        for (key, tensor) in iter {
-            dict.insert(key, tensor);
+        StateDict {
+            entries: iter.into_iter().collect(),
         }
-        dict
     }
 }
 
 impl IntoIterator for StateDict {
     type Item = (String, Tensor);
-    type IntoIter = std::vec::IntoIter<(String, Tensor)>;
+    type IntoIter = StateDictIntoIter;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    fn into_iter(self) -> StateDictIntoIter {
+        StateDictIntoIter(self.entries.into_iter())
     }
 }
+
+/// The `(key, tensor)` pairs of a [`StateDict`], in order, by value.
+// A newtype, as serde_json's `map::IntoIter`: the map behind `StateDict` stays private.
+pub struct StateDictIntoIter(indexmap::map::IntoIter<String, Tensor>);
+
+impl Iterator for StateDictIntoIter {
+    type Item = (String, Tensor);
+
+    fn next(&mut self) -> Option<(String, Tensor)> {
+        self.0.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for StateDictIntoIter {
+    fn next_back(&mut self) -> Option<(String, Tensor)> {
+        self.0.next_back()
+    }
+}
+
+impl ExactSizeIterator for StateDictIntoIter {}
+
+impl FusedIterator for StateDictIntoIter {}
 
 impl fmt::Debug for StateDict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -104,13 +104,18 @@ impl Forward for BatchNorm1d {
     /// # Panics
     /// When the input is not `[N, C]` or `[N, C, L]` with `C = num_features`, or in training
     /// mode with a single value per channel (no variance to estimate, as PyTorch refuses).
+    /// The message names the layer (and its path inside a model's `call`) and the input's
+    /// shape.
     fn forward(&self, input: Tensor) -> Tensor {
         let shape = input.shape().to_vec();
         let c = self.num_features();
-        assert!(
-            (shape.len() == 2 || shape.len() == 3) && shape[1] == c,
-            "BatchNorm1d: expected input [N, {c}] or [N, {c}, L], got {shape:?}"
-        );
+        if !((shape.len() == 2 || shape.len() == 3) && shape[1] == c) {
+            crate::module::input_mismatch(
+                self,
+                format_args!("input of shape [N, {c}] or [N, {c}, L]"),
+                format_args!("{shape:?}"),
+            );
+        }
         // Channels last, flattened to rows: [N·L, C].
         let rows = match shape.len() {
             2 => input,
@@ -118,10 +123,13 @@ impl Forward for BatchNorm1d {
         };
         let count = rows.shape()[0];
         let (mean, var) = if self.training {
-            assert!(
-                count > 1,
-                "BatchNorm1d: expected more than 1 value per channel when training, got input {shape:?}"
-            );
+            if count <= 1 {
+                crate::module::input_mismatch(
+                    self,
+                    "more than 1 value per channel in training mode",
+                    format_args!("input of shape {shape:?}"),
+                );
+            }
             let mean = rows.mean_axis(0, true);
             let var = rows.var_axis(0, true);
             self.update_running_stats(&mean, &var, count);

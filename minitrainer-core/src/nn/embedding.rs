@@ -61,17 +61,21 @@ impl Forward for Embedding {
     type Output = Tensor;
 
     /// # Panics
-    /// When an index is negative, not a whole number, or `>= num_embeddings`.
+    /// When an index is negative, not a whole number, or `>= num_embeddings`: the message
+    /// names the layer (and its path inside a model's `call`) and the index.
     fn forward(&self, input: Tensor) -> Tensor {
         let rows = self.num_embeddings();
         let indices: Vec<usize> = input
             .to_vec()
             .into_iter()
             .map(|value| {
-                assert!(
-                    value >= 0.0 && value.fract() == 0.0 && (value as usize) < rows,
-                    "Embedding: index {value} is not a whole number in 0..{rows}"
-                );
+                if !(value >= 0.0 && value.fract() == 0.0 && (value as usize) < rows) {
+                    crate::module::input_mismatch(
+                        self,
+                        format_args!("whole-number indices in 0..{rows}"),
+                        value,
+                    );
+                }
                 value as usize
             })
             .collect();
@@ -160,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "Embedding: index 5")]
+    #[should_panic(expected = "Embedding(5, 3): expected whole-number indices in 0..5, got 5")]
     fn out_of_range_index_panics_naming_it() {
         let table = embedding(5, 3, 0);
         table.forward(Tensor::scalar(5.0));

@@ -63,12 +63,17 @@ impl Forward for LayerNorm {
     type Output = Tensor;
 
     /// # Panics
-    /// When `input` has no axes or its last axis is not `d`.
+    /// When `input` has no axes or its last axis is not `d`: the message names the layer (and
+    /// its path inside a model's `call`) and the input's shape.
     fn forward(&self, input: Tensor) -> Tensor {
-        assert!(
-            input.ndim() > 0,
-            "LayerNorm: input must have at least one axis"
-        );
+        let d = self.weight.numel();
+        if input.shape().last() != Some(&d) {
+            crate::module::input_mismatch(
+                self,
+                format_args!("input of shape [..., {d}]"),
+                format_args!("{:?}", input.shape()),
+            );
+        }
         let axis = input.ndim() - 1;
         let mean = input.mean_axis(axis, true);
         let var = input.var_axis(axis, true);

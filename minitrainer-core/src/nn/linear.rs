@@ -91,8 +91,17 @@ impl Forward for Linear {
     type Output = Tensor;
 
     /// # Panics
-    /// When the last axis of `input` is not `in_features` (the message names both shapes).
+    /// When the last axis of `input` is not `in_features`: the message names the layer (and
+    /// its path inside a model's `call`) and the input's shape.
     fn forward(&self, input: Tensor) -> Tensor {
+        let in_features = self.in_features();
+        if input.shape().last() != Some(&in_features) {
+            crate::module::input_mismatch(
+                self,
+                format_args!("input of shape [..., {in_features}]"),
+                format_args!("{:?}", input.shape()),
+            );
+        }
         // `x · Wᵀ` reading W in its [out, in] layout: no transposed copy per call.
         let output = match input.ndim() {
             // A single sample: treat it as a batch of one, then drop the batch axis.

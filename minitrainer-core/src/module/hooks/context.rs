@@ -1,37 +1,21 @@
 //! The per-thread context of a hooked call: which submodule (by address and type) has which
 //! path and hooks, while the root's `&self` borrow keeps those addresses stable.
 //!
-//! `ACTIVE` counts live contexts on all threads so that `call` can skip the thread-local
-//! lookup with one relaxed load when nothing is hooked anywhere (the common case).
+//! While a context is pushed, the thread's `HOOKED` call flag is set (`module/call.rs`), so
+//! that `call` skips the lookup below with the one thread-local load it makes anyway when
+//! nothing is hooked on this thread (the common case).
 
-use std::any::TypeId;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::replace::{Site, take};
 use super::{HookEntry, HookKind, HookValue};
 use crate::module::Module;
-
-static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+use crate::module::call::{ModuleKey as Key, key_of, set_hooked};
 
 thread_local! {
     static STACK: RefCell<Vec<ActiveContext>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Whether any hooked call is in progress on any thread.
-#[inline]
-pub(crate) fn active() -> bool {
-    ACTIVE.load(Ordering::Relaxed) != 0
-}
-
-// Address plus type: a struct and its first field share an address, never a type (zero-sized
-// modules, which could share both, are refused at registration).
-type Key = (usize, TypeId);
-
-fn key_of(module: &dyn Module) -> Key {
-    let address = module as *const dyn Module as *const () as usize;
-    (address, module.as_any().type_id())
 }
 
 struct Target {
@@ -71,7 +55,8 @@ impl ActiveContext {
     }
 }
 
-/// Pops the context (and decrements `ACTIVE`) when the root call ends, panics included.
+/// Pops the context (and clears the `HOOKED` flag with the last one) when the root call ends,
+/// panics included.
 pub(super) struct ContextGuard(());
 
 pub(super) fn enter(ctx: CallContext) -> ContextGuard {
@@ -79,19 +64,24 @@ pub(super) fn enter(ctx: CallContext) -> ContextGuard {
         targets: ctx.targets.into_iter().map(Rc::new).collect(),
     };
     STACK.with(|stack| stack.borrow_mut().push(active));
-    ACTIVE.fetch_add(1, Ordering::Relaxed);
+    set_hooked(true);
     ContextGuard(())
 }
 
 impl Drop for ContextGuard {
     fn drop(&mut self) {
-        STACK.with(|stack| stack.borrow_mut().pop());
-        ACTIVE.fetch_sub(1, Ordering::Relaxed);
+        let empty = STACK.with(|stack| {
+            let mut stack = stack.borrow_mut();
+            stack.pop();
+            stack.is_empty()
+        });
+        set_hooked(!empty);
     }
 }
 
-/// The slow path of `Forward::call`: runs the hooks of `module`, if it is hooked in a context
-/// of this thread, around `forward`.
+/// The hooked part of `Forward::call`: runs the hooks of `module`, if it is hooked in a
+/// context of this thread, around `forward`. Pre-hooks may replace the input and forward hooks
+/// the output, in registration order, each seeing the value the previous one left.
 pub(crate) fn call_with_hooks<I: Clone + 'static, O: 'static>(
     module: &dyn Module,
     input: I,
@@ -103,9 +93,13 @@ pub(crate) fn call_with_hooks<I: Clone + 'static, O: 'static>(
     let Some(target) = target else {
         return forward(input);
     };
+    let path = target.path.as_str();
+    let mut input = input;
     for hook in &target.hooks {
-        if let HookKind::Pre(f) = &hook.kind {
-            f(&target.path, HookValue(&input));
+        if let HookKind::Pre(f) = &hook.kind
+            && let Some(replacement) = f(path, HookValue(&input))
+        {
+            input = take(replacement, Site::PreHook, path);
         }
     }
     if !target
@@ -115,10 +109,12 @@ pub(crate) fn call_with_hooks<I: Clone + 'static, O: 'static>(
     {
         return forward(input);
     }
-    let output = forward(input.clone());
+    let mut output = forward(input.clone());
     for hook in &target.hooks {
-        if let HookKind::Post(f) = &hook.kind {
-            f(&target.path, HookValue(&input), HookValue(&output));
+        if let HookKind::Post(f) = &hook.kind
+            && let Some(replacement) = f(path, HookValue(&input), HookValue(&output))
+        {
+            output = take(replacement, Site::Hook, path);
         }
     }
     output

@@ -1,4 +1,5 @@
-//! Forward hooks: observers registered on any submodule by its dotted path.
+//! Forward hooks, registered on any submodule by its dotted path: they observe, or replace
+//! the input (pre-hooks) or the output (forward hooks) with PyTorch's semantics.
 //!
 //! Design. A derived struct has no field to store hooks in, and a model may be moved (into a
 //! `Box`, a thread) after a hook is registered, so hooks can't be keyed by address at
@@ -7,12 +8,27 @@
 //! wrapper runs, it resolves each hooked path to the submodule's *current* address (stable for
 //! the duration of the `&self` borrow) and pushes that map as a thread-local context; a nested
 //! `self.encoder.call(x)` finds its own path by its address and type. Outside a hooked call
-//! the context count is zero and `call` is `forward` plus one atomic load.
+//! the thread's `HOOKED` flag is clear and a nested `call` is `forward` plus one thread-local
+//! load (`module/call.rs`).
 //!
 //! Rejected: a global table keyed by a module identity (derived structs have none, and it
 //! would be hidden global state); storing hooks in every layer (user structs can't).
+//!
+//! Replacing values. The closure's return type decides, through [`HookReturn`]: `()`
+//! observes, `Option<T>` replaces the value when `Some` (PyTorch's "non-`None` replaces").
+//! Hooks of one module run in registration order, each seeing the previous replacement; a
+//! forward hook sees the input as the pre-hooks left it. So the observe-only closures of the
+//! README compile unchanged, and one method per hook kind serves both uses. Rejected:
+//! `register_forward_hook_replace`-style methods typed on the module's input and output. The
+//! table is keyed by path and the submodule behind a path is a `&dyn Module` whose `Forward`
+//! types are erased (a module may implement `Forward` for several inputs), so a typed method
+//! would make the user name the submodule's type and still could not be checked at
+//! registration. Instead the replacement's type is checked when the hook fires, against the
+//! type `call` is running with: a mismatch panics there, naming the hook's path and both
+//! types, rather than deep inside the next op.
 
 mod context;
+mod replace;
 
 use std::any::Any;
 use std::ops::{Deref, DerefMut};
@@ -20,10 +36,12 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use super::{FieldName, Forward, Module, ModuleError, Visitor, VisitorMut};
 
-pub(crate) use context::{active, call_with_hooks};
+pub(crate) use context::call_with_hooks;
+pub use replace::HookReturn;
+use replace::sealed::Replacement;
 
-type PreHook = dyn Fn(&str, HookValue<'_>) + Send + Sync;
-type PostHook = dyn Fn(&str, HookValue<'_>, HookValue<'_>) + Send + Sync;
+type PreHook = dyn Fn(&str, HookValue<'_>) -> Option<Replacement> + Send + Sync;
+type PostHook = dyn Fn(&str, HookValue<'_>, HookValue<'_>) -> Option<Replacement> + Send + Sync;
 
 enum HookKind {
     Pre(Box<PreHook>),
@@ -107,7 +125,8 @@ impl Drop for HookHandle {
 /// and moved wherever the model could.
 ///
 /// Hooks fire for submodules invoked with [`Forward::call`] during a call of this wrapper, on
-/// the calling thread. Hooks observe; they do not change inputs or outputs.
+/// the calling thread. A hook returning `()` observes; one returning `Option<T>` replaces the
+/// input (pre-hook) or output (forward hook) when it returns `Some` (see [`HookReturn`]).
 ///
 /// # Examples
 /// ```
@@ -157,29 +176,43 @@ impl<M: Module> Hooked<M> {
     }
 
     /// Registers `hook(path, input)` to run before the forward of the submodule at `path`
-    /// (`""` for the model itself).
+    /// (`""` for the model itself). A hook returning `()` observes; one returning
+    /// `Some(new_input)` replaces the input (see [`HookReturn`]).
     ///
     /// # Errors
     /// [`ModuleError::NoSubmodule`] when `path` names no submodule;
     /// [`ModuleError::ZeroSizedHookTarget`] for a zero-sized module.
-    pub fn register_forward_pre_hook(
+    ///
+    /// # Panics
+    /// When the hook fires and returns `Some` of a type other than the module's input type
+    /// (the message names the hook's path and both types).
+    pub fn register_forward_pre_hook<R: HookReturn>(
         &self,
         path: &str,
-        hook: impl Fn(&str, HookValue<'_>) + Send + Sync + 'static,
+        hook: impl Fn(&str, HookValue<'_>) -> R + Send + Sync + 'static,
     ) -> Result<HookHandle, ModuleError> {
+        let hook = move |path: &str, input: HookValue<'_>| hook(path, input).into_replacement();
         self.register(path, HookKind::Pre(Box::new(hook)))
     }
 
     /// Registers `hook(path, input, output)` to run after the forward of the submodule at
-    /// `path` (`""` for the model itself).
+    /// `path` (`""` for the model itself). A hook returning `()` observes; one returning
+    /// `Some(new_output)` replaces the output (see [`HookReturn`]).
     ///
     /// # Errors
     /// As [`Hooked::register_forward_pre_hook`].
-    pub fn register_forward_hook(
+    ///
+    /// # Panics
+    /// When the hook fires and returns `Some` of a type other than the module's output type
+    /// (the message names the hook's path and both types).
+    pub fn register_forward_hook<R: HookReturn>(
         &self,
         path: &str,
-        hook: impl Fn(&str, HookValue<'_>, HookValue<'_>) + Send + Sync + 'static,
+        hook: impl Fn(&str, HookValue<'_>, HookValue<'_>) -> R + Send + Sync + 'static,
     ) -> Result<HookHandle, ModuleError> {
+        let hook = move |path: &str, input: HookValue<'_>, output: HookValue<'_>| {
+            hook(path, input, output).into_replacement()
+        };
         self.register(path, HookKind::Post(Box::new(hook)))
     }
 
