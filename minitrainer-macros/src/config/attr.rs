@@ -6,14 +6,12 @@
 // reports every bad attribute.
 
 use proc_macro2::Span;
-use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Expr, RangeLimits};
 
 use super::symbol::*;
-use crate::attr::{Attr, skip_value};
+use crate::attr::{Attr, unknown_key};
 use crate::ctxt::Ctxt;
-use crate::suggest::unknown_key_message;
 
 /// A value rule as written, with the span of its key for later errors.
 pub struct Rule {
@@ -149,16 +147,6 @@ impl ContainerAttrs {
             checks,
         }
     }
-}
-
-/// Reports an unknown key (with did-you-mean) and skips its value so parsing can go on.
-fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, what: &str, keys: &[&str]) {
-    let path = &meta.path;
-    let key = path
-        .get_ident()
-        .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
-    cx.error_spanned_by(&meta.path, unknown_key_message(what, &key, keys));
-    skip_value(meta);
 }
 
 fn parse_range(value: Expr) -> syn::Result<RuleKind> {
