@@ -1,16 +1,18 @@
 // Parsing of `#[config(..)]` attributes into typed, duplicate-checked values.
 //
-// Entry points: `ContainerAttrs::from_attrs`, `FieldAttrs::from_attrs`, `docs`.
+// Entry points: `ContainerAttrs::from_attrs`, `FieldAttrs::from_attrs`,
+// `VariantAttrs::from_attrs`, `docs`.
 // Error policy: every problem goes into `Ctxt` spanned on the offending key or value, and
 // parsing carries on with the next key (an unknown key's value is skipped), so one compile
 // reports every bad attribute.
 
 use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Expr, RangeLimits};
 
 use super::symbol::*;
-use crate::attr::{Attr, unknown_key};
+use crate::attr::{Attr, skip_value, unknown_key};
 use crate::ctxt::Ctxt;
 
 /// A value rule as written, with the span of its key for later errors.
@@ -177,6 +179,65 @@ fn parse_one_of(value: Expr) -> syn::Result<RuleKind> {
     }
 }
 
+/// `#[config(..)]` on a unit variant of a config enum.
+pub struct VariantAttrs {
+    /// `rename = "gelu-tanh"`: the spelling written and read instead of the snake_case name.
+    pub rename: Option<syn::LitStr>,
+    /// `alias = "old"`, repeatable: more spellings accepted when reading, never written.
+    pub aliases: Vec<syn::LitStr>,
+}
+
+impl VariantAttrs {
+    pub fn from_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut rename = Attr::none(CONFIG, RENAME);
+        let mut aliases = Vec::new();
+        for attr in attrs.iter().filter(|a| a.path().is_ident(CONFIG)) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident(RENAME) {
+                    // #[config(rename = "gelu-tanh")]
+                    if rename.claim(cx, &meta.path) {
+                        if let Some(name) = string_value(cx, &meta, RENAME)? {
+                            rename.fill(name);
+                        }
+                    } else {
+                        skip_value(&meta);
+                    }
+                } else if meta.path.is_ident(ALIAS) {
+                    // #[config(alias = "old")], repeatable
+                    aliases.extend(string_value(cx, &meta, ALIAS)?);
+                } else {
+                    unknown_key(cx, &meta, "config variant", VARIANT_KEYS);
+                }
+                Ok(())
+            });
+            if let Err(err) = parsed {
+                cx.syn_error(err);
+            }
+        }
+        VariantAttrs {
+            rename: rename.take(),
+            aliases,
+        }
+    }
+}
+
+/// The string literal after `key =`; anything else is reported at the value and skipped.
+fn string_value(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<syn::LitStr>> {
+    match meta.value()?.parse::<Expr>()? {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => Ok(Some(lit)),
+        other => {
+            cx.error_spanned_by(
+                other,
+                format!("`{key}` takes a string literal, e.g. `{key} = \"gelu-tanh\"`"),
+            );
+            Ok(None)
+        }
+    }
+}
+
 /// The doc comment of an item: its `#[doc = ".."]` lines, each stripped of the one leading
 /// space `///` leaves, joined with newlines and trimmed.
 pub fn docs(attrs: &[syn::Attribute]) -> String {
@@ -252,6 +313,44 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].contains("did you mean `min`?"));
         assert!(messages[1].contains("duplicate config attribute `min`"));
+    }
+
+    #[test]
+    fn variant_rename_and_repeated_aliases_are_collected() {
+        let cx = Ctxt::new();
+        let attrs: Vec<syn::Attribute> = vec![
+            parse_quote!(#[config(rename = "gelu-tanh", alias = "a")]),
+            parse_quote!(#[config(alias = "b")]),
+        ];
+        let parsed = VariantAttrs::from_attrs(&cx, &attrs);
+        assert!(cx.check().is_ok());
+        assert_eq!(
+            parsed.rename.map(|l| l.value()).as_deref(),
+            Some("gelu-tanh")
+        );
+        let aliases: Vec<String> = parsed.aliases.iter().map(syn::LitStr::value).collect();
+        assert_eq!(aliases, ["a", "b"]);
+    }
+
+    #[test]
+    fn variant_keys_reject_non_strings_and_unknown_keys_and_go_on() {
+        let cx = Ctxt::new();
+        let attrs: Vec<syn::Attribute> =
+            vec![parse_quote!(#[config(rename = 1, renam = "x", alias = "ok")])];
+        let parsed = VariantAttrs::from_attrs(&cx, &attrs);
+        let messages: Vec<String> = cx
+            .check()
+            .err()
+            .into_iter()
+            .flat_map(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].starts_with("`rename` takes a string literal"));
+        assert!(
+            messages[1].contains("did you mean `rename`?"),
+            "{messages:?}"
+        );
+        assert_eq!(parsed.aliases.len(), 1);
     }
 
     #[test]
