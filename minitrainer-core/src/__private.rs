@@ -18,9 +18,7 @@ pub use crate::build::Init;
 pub use crate::config::{ModelTypeOf, type_id_of};
 pub use crate::error::Error;
 pub use crate::module::Layer;
-pub use crate::registry::{
-    Model, ModelEntry, Registered, assert_config_of, build_boxed, schema_of,
-};
+pub use crate::registry::{Build, Model, ModelEntry, Registered, build_boxed, schema_of};
 /// The config fields handed to a model's build fn.
 pub type JsonMap = serde_json::Map<String, serde_json::Value>;
 
@@ -51,4 +49,15 @@ impl<'a, T> ProbeOther<'a> for &LayerProbe<'a, T> {
     fn probe(&self) -> Option<&'a dyn Layer> {
         None
     }
+}
+
+/// The registry entry `#[model(config = C)]` submits for `M`. Its bound is the one place the
+/// generated code requires `impl Build for M { type Config = C; .. }`, so a missing impl, or
+/// one naming another config, is one error, which rustc puts on the `M` argument: the
+/// model's name. (The generated impl and build fn only assume `Build`.)
+pub const fn model_entry<M, C>() -> ModelEntry
+where
+    M: Registered + Build<Config = C>,
+{
+    M::ENTRY
 }

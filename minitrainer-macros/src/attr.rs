@@ -1,6 +1,7 @@
 // What the `#[module(..)]`, `#[config(..)]` and `#[model(..)]` parsers share: the slot a key's
 // value goes into (duplicates reported at the second occurrence) and the recovery after a
-// rejected key. One copy, so the three macros word duplicates and recover the same way.
+// rejected key, and the report of an unknown key. One copy, so the three macros word
+// duplicates and unknown keys and recover the same way.
 
 use proc_macro2::{Span, TokenTree};
 use syn::meta::ParseNestedMeta;
@@ -9,6 +10,7 @@ use syn::parse::discouraged::Speculative;
 use syn::spanned::Spanned;
 
 use crate::ctxt::Ctxt;
+use crate::suggest::{did_you_mean, unknown_key_message};
 
 /// A key's value, given at most once, with the span of the key that gave it (serde's `Attr`,
 /// bon's `SpannedKey`). A second occurrence is reported at that occurrence.
@@ -109,6 +111,30 @@ fn at_key_end(input: ParseStream) -> bool {
     input.is_empty() || input.peek(syn::Token![,])
 }
 
+/// Reports an unknown key of `#[attribute(..)]`, spanned on the key: "unknown `what` attribute
+/// `k`; did you mean `a`? expected one of `a`, `b`". Skips the key's value so parsing goes on,
+/// and returns the key it was probably meant to be, so a caller can avoid also calling that key
+/// "missing". `what` names the place (`module`, `config field`, `model`).
+pub fn unknown_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    what: &str,
+    keys: &[&'static str],
+) -> Option<&'static str> {
+    let key = key_name(&meta.path);
+    cx.error_spanned_by(&meta.path, unknown_key_message(what, &key, keys));
+    skip_value(meta);
+    did_you_mean(&key, keys)
+}
+
+/// A key as written, for messages: `name`, or a whole path (`a::b`) without token spacing.
+pub fn key_name(path: &syn::Path) -> String {
+    match path.get_ident() {
+        Some(ident) => ident.to_string(),
+        None => quote::quote!(#path).to_string().replace(' ', ""),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +217,24 @@ mod tests {
             Ok(())
         });
         (reached, errors)
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_with_the_choices_and_its_value_skipped() {
+        let mut close = Vec::new();
+        let errors = parse(parse_quote!(#[test(nmae = "x", a::b = 1)]), |cx, meta| {
+            close.push(unknown_key(cx, meta, "model", &["name", "config"]));
+            Ok(())
+        });
+        assert_eq!(
+            errors,
+            [
+                "unknown model attribute `nmae`; did you mean `name`? expected one of `name`, \
+                 `config`",
+                "unknown model attribute `a::b`; expected one of `name`, `config`",
+            ]
+        );
+        assert_eq!(close, [Some("name"), None]);
     }
 
     #[test]

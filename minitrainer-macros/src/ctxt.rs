@@ -1,5 +1,10 @@
 // Error collection for the macros (serde_derive's `Ctxt`): parsing and checking push every
 // error here and carry on, so one compile shows every bad attribute; `check` combines them.
+//
+// There is no `Default` and no "closed" state: a `Ctxt` is made by `new` and every error pushed
+// into it is kept until `check` consumes it. (It used to derive `Default`, whose empty slot
+// silently dropped every error pushed into it.) `check` takes `self`, so nothing can be pushed
+// after it; dropping a `Ctxt` that was never checked panics.
 
 use std::cell::RefCell;
 use std::fmt::Display;
@@ -8,15 +13,17 @@ use quote::ToTokens;
 
 /// Collects `syn::Error`s. Must be consumed with [`Ctxt::check`]; dropping it unchecked is a
 /// bug in the macro and panics (a macro panic surfaces as a compile error, not silence).
-#[derive(Default)]
 pub struct Ctxt {
-    errors: RefCell<Option<Vec<syn::Error>>>,
+    errors: RefCell<Vec<syn::Error>>,
+    /// Set by `check`, read by `Drop`.
+    checked: bool,
 }
 
 impl Ctxt {
     pub fn new() -> Self {
         Ctxt {
-            errors: RefCell::new(Some(Vec::new())),
+            errors: RefCell::new(Vec::new()),
+            checked: false,
         }
     }
 
@@ -30,17 +37,15 @@ impl Ctxt {
         self.syn_error(syn::Error::new(span, message));
     }
 
-    /// Records an already built error.
+    /// Records an already built error. Always kept: there is no state that drops it.
     pub fn syn_error(&self, error: syn::Error) {
-        if let Some(errors) = self.errors.borrow_mut().as_mut() {
-            errors.push(error);
-        }
+        self.errors.borrow_mut().push(error);
     }
 
     /// All errors recorded so far, combined into one, or `Ok` when there were none.
-    pub fn check(self) -> syn::Result<()> {
-        let errors = self.errors.borrow_mut().take().unwrap_or_default();
-        let mut errors = errors.into_iter();
+    pub fn check(mut self) -> syn::Result<()> {
+        self.checked = true;
+        let mut errors = std::mem::take(self.errors.get_mut()).into_iter();
         let Some(mut combined) = errors.next() else {
             return Ok(());
         };
@@ -53,8 +58,44 @@ impl Ctxt {
 
 impl Drop for Ctxt {
     fn drop(&mut self) {
-        if !std::thread::panicking() && self.errors.borrow().is_some() {
+        if !self.checked && !std::thread::panicking() {
             panic!("minitrainer-macros internal error: Ctxt dropped without check()");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::Span;
+
+    use super::Ctxt;
+
+    fn messages(cx: Ctxt) -> Vec<String> {
+        match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_new_ctxt_with_no_error_checks_ok() {
+        assert!(Ctxt::new().check().is_ok());
+    }
+
+    #[test]
+    fn every_recorded_error_comes_back_in_order() {
+        let cx = Ctxt::new();
+        cx.error_at(Span::call_site(), "first");
+        cx.error_spanned_by(quote::quote!(x), "second");
+        cx.syn_error(syn::Error::new(Span::call_site(), "third"));
+        assert_eq!(messages(cx), ["first", "second", "third"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "Ctxt dropped without check()")]
+    fn dropping_an_unchecked_ctxt_panics() {
+        let cx = Ctxt::new();
+        cx.error_at(Span::call_site(), "lost");
+        drop(cx);
     }
 }

@@ -1,4 +1,5 @@
-// "did you mean" for misspelt attribute keys.
+// "did you mean" for misspelt attribute keys and variant names; `attr::unknown_key` is the one
+// place that reports an unknown attribute key with it.
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {

@@ -1,5 +1,6 @@
 //! One integration-test binary (faster to link than one per file).
 
+mod config_enum_rename;
 mod derive_config;
 mod derive_module;
 mod freeze;

@@ -1,7 +1,7 @@
 // `crate = ::minitrainer_core` for users who depend on the runtime without the facade.
 use minitrainer_core::module::Module as _;
-use minitrainer_core::nn::Linear;
-use minitrainer_core::tensor::seeded_rng;
+use minitrainer_core::build::{Build as _, Init};
+use minitrainer_core::nn::{Linear, LinearConfig};
 
 #[derive(minitrainer::Module)]
 #[module(crate = ::minitrainer_core)]

@@ -1,7 +1,7 @@
 // Generated code must not depend on the prelude: shadow the names it could use by accident.
 #![allow(dead_code, non_camel_case_types)]
 
-use minitrainer::prelude::{Forward, Linear, Param, Tensor, seeded_rng};
+use minitrainer::prelude::{Build as _, Forward, Init, Linear, LinearConfig, Param, Tensor};
 
 struct Result;
 struct Option;

@@ -94,6 +94,7 @@ impl ModuleField for Generator {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl ModuleField for Buffer {
     fn holds_state() -> bool {
         true

@@ -46,7 +46,7 @@ pub use error::RegistryError;
 pub use explicit::entry_of;
 pub use load::{describe, from_pretrained, list_models, load, load_seeded, save_pretrained};
 pub use model::Model;
-pub use registered::{ConfigOf, Registered, assert_config_of};
+pub use registered::Registered;
 pub use spec::ModelSpec;
 pub use table::Registry;
 

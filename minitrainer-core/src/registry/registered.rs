@@ -122,18 +122,3 @@ pub fn build_boxed<T: Registered>(
 pub fn schema_of<T: Registered>() -> Schema {
     <T::Config as Config>::schema()
 }
-
-/// Compile-time link between `#[model(config = C)]` and `impl Build for M { type Config = C }`.
-/// The bound sits on the config type, so that a mismatch is reported on the `config = ...`
-/// argument the user wrote.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not the config of `{M}`",
-    label = "`impl Build for {M}` names another `type Config`",
-    note = "`config = ...` in #[model] must name the `type Config` of `impl Build for {M}`"
-)]
-pub trait ConfigOf<M> {}
-
-impl<M: Build> ConfigOf<M> for M::Config {}
-
-/// Emitted by `#[model]`, spanned on the `config = ...` type.
-pub fn assert_config_of<C: ConfigOf<M>, M>() {}

@@ -4,11 +4,11 @@
 // struct, generics) is reported into `Ctxt` here; `None` comes back only when there is nothing
 // to generate, and then an error was always recorded.
 
+use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{Data as SynData, DeriveInput, Expr, Fields, Type};
 
-use super::attr::{self, ContainerAttrs, FieldAttrs, Rule};
-use super::symbol::CONFIG;
+use super::attr::{self, ContainerAttrs, FieldAttrs, Rule, VariantAttrs};
 use crate::ctxt::Ctxt;
 
 pub struct Container<'a> {
@@ -54,8 +54,13 @@ impl Default {
 
 pub struct Variant<'a> {
     pub ident: &'a syn::Ident,
-    /// The JSON name: the variant's name in snake_case (`LeakyRelu` → `leaky_relu`).
+    /// The JSON name, written and read: `rename = ".."`, else the variant's name in
+    /// snake_case (`LeakyRelu` → `leaky_relu`).
     pub name: String,
+    /// Where the name comes from: the `rename` literal, else the variant's ident.
+    pub name_span: Span,
+    /// `alias = ".."` spellings, accepted when reading only, each with its literal's span.
+    pub aliases: Vec<(String, Span)>,
     pub docs: String,
 }
 
@@ -221,15 +226,23 @@ impl<'a> Variant<'a> {
             );
             return None;
         }
-        if let Some(attr) = variant.attrs.iter().find(|a| a.path().is_ident(CONFIG)) {
-            cx.error_spanned_by(
-                attr,
-                "variants of a config enum take no `#[config(..)]` attributes",
-            );
-        }
+        let attrs = VariantAttrs::from_attrs(cx, &variant.attrs);
+        let (name, name_span) = match &attrs.rename {
+            Some(lit) => (lit.value(), lit.span()),
+            None => (
+                snake_case(&variant.ident.unraw().to_string()),
+                variant.ident.span(),
+            ),
+        };
         Some(Variant {
             ident: &variant.ident,
-            name: snake_case(&variant.ident.unraw().to_string()),
+            name,
+            name_span,
+            aliases: attrs
+                .aliases
+                .iter()
+                .map(|lit| (lit.value(), lit.span()))
+                .collect(),
             docs: attr::docs(&variant.attrs),
         })
     }

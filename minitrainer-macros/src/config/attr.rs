@@ -1,6 +1,7 @@
 // Parsing of `#[config(..)]` attributes into typed, duplicate-checked values.
 //
-// Entry points: `ContainerAttrs::from_attrs`, `FieldAttrs::from_attrs`, `docs`.
+// Entry points: `ContainerAttrs::from_attrs`, `FieldAttrs::from_attrs`,
+// `VariantAttrs::from_attrs`, `docs`.
 // Error policy: every problem goes into `Ctxt` spanned on the offending key or value, and
 // parsing carries on with the next key (an unknown key's value is skipped), so one compile
 // reports every bad attribute.
@@ -11,9 +12,8 @@ use syn::spanned::Spanned;
 use syn::{Expr, RangeLimits};
 
 use super::symbol::*;
-use crate::attr::{Attr, skip_value};
+use crate::attr::{Attr, skip_value, unknown_key};
 use crate::ctxt::Ctxt;
-use crate::suggest::unknown_key_message;
 
 /// A value rule as written, with the span of its key for later errors.
 pub struct Rule {
@@ -151,16 +151,6 @@ impl ContainerAttrs {
     }
 }
 
-/// Reports an unknown key (with did-you-mean) and skips its value so parsing can go on.
-fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, what: &str, keys: &[&str]) {
-    let path = &meta.path;
-    let key = path
-        .get_ident()
-        .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
-    cx.error_spanned_by(&meta.path, unknown_key_message(what, &key, keys));
-    skip_value(meta);
-}
-
 fn parse_range(value: Expr) -> syn::Result<RuleKind> {
     if let Expr::Range(range) = &value
         && let (Some(start), Some(end)) = (&range.start, &range.end)
@@ -186,6 +176,65 @@ fn parse_one_of(value: Expr) -> syn::Result<RuleKind> {
             other,
             "expected a non-empty list of allowed values, e.g. `one_of = [1, 2, 4]`",
         )),
+    }
+}
+
+/// `#[config(..)]` on a unit variant of a config enum.
+pub struct VariantAttrs {
+    /// `rename = "gelu-tanh"`: the spelling written and read instead of the snake_case name.
+    pub rename: Option<syn::LitStr>,
+    /// `alias = "old"`, repeatable: more spellings accepted when reading, never written.
+    pub aliases: Vec<syn::LitStr>,
+}
+
+impl VariantAttrs {
+    pub fn from_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut rename = Attr::none(CONFIG, RENAME);
+        let mut aliases = Vec::new();
+        for attr in attrs.iter().filter(|a| a.path().is_ident(CONFIG)) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident(RENAME) {
+                    // #[config(rename = "gelu-tanh")]
+                    if rename.claim(cx, &meta.path) {
+                        if let Some(name) = string_value(cx, &meta, RENAME)? {
+                            rename.fill(name);
+                        }
+                    } else {
+                        skip_value(&meta);
+                    }
+                } else if meta.path.is_ident(ALIAS) {
+                    // #[config(alias = "old")], repeatable
+                    aliases.extend(string_value(cx, &meta, ALIAS)?);
+                } else {
+                    unknown_key(cx, &meta, "config variant", VARIANT_KEYS);
+                }
+                Ok(())
+            });
+            if let Err(err) = parsed {
+                cx.syn_error(err);
+            }
+        }
+        VariantAttrs {
+            rename: rename.take(),
+            aliases,
+        }
+    }
+}
+
+/// The string literal after `key =`; anything else is reported at the value and skipped.
+fn string_value(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<syn::LitStr>> {
+    match meta.value()?.parse::<Expr>()? {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => Ok(Some(lit)),
+        other => {
+            cx.error_spanned_by(
+                other,
+                format!("`{key}` takes a string literal, e.g. `{key} = \"gelu-tanh\"`"),
+            );
+            Ok(None)
+        }
     }
 }
 
@@ -264,6 +313,44 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].contains("did you mean `min`?"));
         assert!(messages[1].contains("duplicate config attribute `min`"));
+    }
+
+    #[test]
+    fn variant_rename_and_repeated_aliases_are_collected() {
+        let cx = Ctxt::new();
+        let attrs: Vec<syn::Attribute> = vec![
+            parse_quote!(#[config(rename = "gelu-tanh", alias = "a")]),
+            parse_quote!(#[config(alias = "b")]),
+        ];
+        let parsed = VariantAttrs::from_attrs(&cx, &attrs);
+        assert!(cx.check().is_ok());
+        assert_eq!(
+            parsed.rename.map(|l| l.value()).as_deref(),
+            Some("gelu-tanh")
+        );
+        let aliases: Vec<String> = parsed.aliases.iter().map(syn::LitStr::value).collect();
+        assert_eq!(aliases, ["a", "b"]);
+    }
+
+    #[test]
+    fn variant_keys_reject_non_strings_and_unknown_keys_and_go_on() {
+        let cx = Ctxt::new();
+        let attrs: Vec<syn::Attribute> =
+            vec![parse_quote!(#[config(rename = 1, renam = "x", alias = "ok")])];
+        let parsed = VariantAttrs::from_attrs(&cx, &attrs);
+        let messages: Vec<String> = cx
+            .check()
+            .err()
+            .into_iter()
+            .flat_map(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].starts_with("`rename` takes a string literal"));
+        assert!(
+            messages[1].contains("did you mean `rename`?"),
+            "{messages:?}"
+        );
+        assert_eq!(parsed.aliases.len(), 1);
     }
 
     #[test]

@@ -3,18 +3,52 @@
 // default of the wrong type) are left to the generated code, where trait bounds and typed
 // `let`s spanned on the user's tokens turn them into rustc errors at the same place.
 
+use std::collections::HashMap;
+
 use syn::{Expr, Lit, UnOp};
 
-use super::ast::{Container, Data, Field, Shape};
+use super::ast::{Container, Data, Field, Shape, Variant};
 use super::attr::RuleKind;
 use crate::ctxt::Ctxt;
 
 pub fn config(cx: &Ctxt, cont: &Container) {
-    if let Data::Struct(fields) = &cont.data {
-        for field in fields {
-            rules_fit_the_type(cx, field);
-            bounds_leave_room(cx, field);
-            range_excludes_min_max(cx, field);
+    match &cont.data {
+        Data::Struct(fields) => {
+            for field in fields {
+                rules_fit_the_type(cx, field);
+                bounds_leave_room(cx, field);
+                range_excludes_min_max(cx, field);
+            }
+        }
+        Data::Enum(variants) => variant_spellings_are_unique(cx, variants),
+    }
+}
+
+// Why: a spelling (a name, after `rename`, or an `alias`) read back as two variants would make
+// decoding depend on declaration order, and a written name that decodes to another variant
+// would break the round trip. Reported at the second occurrence.
+fn variant_spellings_are_unique(cx: &Ctxt, variants: &[Variant]) {
+    let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    for variant in variants {
+        let spellings = std::iter::once((&variant.name, variant.name_span))
+            .chain(variant.aliases.iter().map(|(alias, span)| (alias, *span)));
+        for (spelling, span) in spellings {
+            match seen.get(spelling.as_str()) {
+                Some(first) if *first == variant.ident => cx.error_at(
+                    span,
+                    format!("`{spelling}` is already a spelling of `{first}`; remove it"),
+                ),
+                Some(first) => cx.error_at(
+                    span,
+                    format!(
+                        "`{spelling}` is already a spelling of variant `{first}`; a spelling must \
+                         name one variant, so give one of them another `rename` or `alias`"
+                    ),
+                ),
+                None => {
+                    seen.insert(spelling, variant.ident);
+                }
+            }
         }
     }
 }
@@ -150,6 +184,23 @@ mod tests {
             Ok(()) => Vec::new(),
             Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn a_spelling_shared_by_two_variants_is_reported_at_the_second() {
+        let found = errors(parse_quote! {
+            enum Act {
+                #[config(rename = "gelu")]
+                GeluTanh,
+                Gelu,
+                #[config(alias = "gelu", alias = "old", alias = "old")]
+                Relu,
+            }
+        });
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with("`gelu` is already a spelling of variant `GeluTanh`"));
+        assert!(found[1].starts_with("`gelu` is already a spelling of variant `GeluTanh`"));
+        assert!(found[2].starts_with("`old` is already a spelling of `Relu`; remove it"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 // `#[derive(Config)]` on an enum of unit variants: each variant is written as its snake_case
-// name (`LeakyRelu` ↔ "leaky_relu"); a typo gets a did-you-mean; the schema lists the names.
+// name (`LeakyRelu` ↔ "leaky_relu") or its `rename`, and read from that name or any `alias`;
+// a typo gets a did-you-mean over the names; the schema lists the names (not the aliases).
 // Implements `Config`, `ConfigValue`, `Display`, `FromStr`, `PlainData` and `RuleValue`.
 
 use proc_macro2::TokenStream;
@@ -15,6 +16,11 @@ pub fn gen_enum(cont: &Container, variants: &[Variant]) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| v.ident).collect();
     let names: Vec<_> = variants.iter().map(|v| &v.name).collect();
     let variant_docs = variants.iter().map(|v| &v.docs);
+    // Every extra spelling accepted on read, next to the variant it means.
+    let (alias_idents, aliases): (Vec<_>, Vec<_>) = variants
+        .iter()
+        .flat_map(|v| v.aliases.iter().map(move |(alias, _)| (v.ident, alias)))
+        .unzip();
     quote! {
         #[doc(hidden)]
         #[allow(unused_qualifications, clippy::all)]
@@ -48,6 +54,7 @@ pub fn gen_enum(cont: &Container, variants: &[Variant]) -> TokenStream {
                     match __value {
                         #rt::serde_json::Value::String(__text) => match __text.as_str() {
                             #(#names => ::core::option::Option::Some(#ident::#idents),)*
+                            #(#aliases => ::core::option::Option::Some(#ident::#alias_idents),)*
                             _ => {
                                 __errors.unknown_variant(__path, &__text, __VARIANTS);
                                 ::core::option::Option::None

@@ -15,5 +15,10 @@ pub const VALIDATE: &str = "validate";
 pub const CRATE: &str = "crate";
 pub const CHECK: &str = "check";
 
+// Variant keys (unit variants of a config enum).
+pub const RENAME: &str = "rename";
+pub const ALIAS: &str = "alias";
+
 pub const FIELD_KEYS: &[&str] = &[DEFAULT, MIN, MAX, RANGE, NON_EMPTY, ONE_OF, VALIDATE];
 pub const CONTAINER_KEYS: &[&str] = &[CRATE, CHECK];
+pub const VARIANT_KEYS: &[&str] = &[RENAME, ALIAS];

@@ -5,19 +5,18 @@
 //   #[model(config = MlpConfig)]      the config type: the `type Config` of `impl Build`
 //   #[model(crate = ::minitrainer_core)]  where the runtime lives, for users of core alone
 // Error policy: every bad key or value goes into `cx` and parsing goes on, so one compile shows
-// every mistake. Missing required keys are reported by `ast.rs`, which knows the item.
+// every mistake. Missing required keys and ill-formed names are reported by `check.rs`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 
-use crate::attr::{Attr, skip_value};
+use crate::attr::{Attr, skip_value, unknown_key};
 use crate::ctxt::Ctxt;
 use crate::paths::check_crate_override;
-use crate::suggest::{did_you_mean, unknown_key_message};
 
 /// The attribute, for messages.
-const MODEL: &str = "model";
+pub const MODEL: &str = "model";
 pub const NAME: &str = "name";
 pub const CONFIG: &str = "config";
 pub const CRATE: &str = "crate";
@@ -28,8 +27,8 @@ pub struct ModelArgs {
     pub name: Attr<syn::LitStr>,
     pub config: Attr<syn::Type>,
     pub crate_path: Attr<syn::Path>,
-    /// Keys that an unknown key was probably meant to be.
-    pub misspelt: Vec<&'static str>,
+    /// Keys that an unknown key was probably meant to be (`nmae` → `name`).
+    misspelt: Vec<&'static str>,
 }
 
 impl ModelArgs {
@@ -65,24 +64,9 @@ impl ModelArgs {
     }
 
     fn parse_key(&mut self, cx: &Ctxt, meta: ParseNestedMeta) {
-        let key = meta
-            .path
-            .get_ident()
-            .map(|ident| ident.to_string())
-            .unwrap_or_default();
-        let Some(&known) = KEYS.iter().find(|k| **k == key) else {
-            let shown = if key.is_empty() {
-                let path = &meta.path;
-                quote::quote!(#path).to_string()
-            } else {
-                key
-            };
-            cx.error_spanned_by(&meta.path, unknown_key_message(MODEL, &shown, KEYS));
+        let Some(&known) = KEYS.iter().find(|k| meta.path.is_ident(k)) else {
             // A typo of a required key is one mistake, not also a missing key.
-            if let Some(close) = did_you_mean(&shown, KEYS) {
-                self.misspelt.push(close);
-            }
-            skip_value(&meta);
+            self.misspelt.extend(unknown_key(cx, &meta, MODEL, KEYS));
             return;
         };
         // Claimed before the value is parsed: a repeat is a duplicate even if the first
@@ -96,15 +80,12 @@ impl ModelArgs {
             skip_value(&meta);
             return;
         }
-        let value = match meta.value() {
-            Ok(value) => value,
-            Err(_) => {
-                cx.error_spanned_by(
-                    &meta.path,
-                    format!("`{known}` needs a value: `{known} = ...`"),
-                );
-                return;
-            }
+        let Ok(value) = meta.value() else {
+            cx.error_spanned_by(
+                &meta.path,
+                format!("`{known}` needs a value: `{known} = ...`"),
+            );
+            return;
         };
         match known {
             // name = "mlp"
@@ -137,30 +118,58 @@ impl ModelArgs {
     }
 }
 
-/// A name usable in the compact form `name(...)`: ASCII letters, digits and `_`, not starting
-/// with a digit. Returns what is wrong, if anything.
-pub fn check_name(name: &str) -> Option<&'static str> {
-    let mut chars = name.chars();
-    match chars.next() {
-        None => Some("must not be empty"),
-        Some(c) if c.is_ascii_digit() => Some("must not start with a digit"),
-        _ if !name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric()) => {
-            Some("may only hold ASCII letters, digits and `_`")
-        }
-        _ => None,
-    }
-}
-
-/// The span of the whole attribute when a required key is missing.
-pub fn attribute_span() -> Span {
-    Span::call_site()
-}
-
 /// Looks through the invisible groups `macro_rules!` wraps around substituted fragments, so
 /// `#[model(name = $name, ...)]` inside a user's macro sees the literal `$name` stands for.
 fn ungroup(expr: syn::Expr) -> syn::Expr {
     match expr {
         syn::Expr::Group(group) => ungroup(*group.expr),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn parse(args: TokenStream) -> (ModelArgs, Vec<String>) {
+        let cx = Ctxt::new();
+        let parsed = ModelArgs::parse(&cx, args);
+        let errors = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(err) => err.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (parsed, errors)
+    }
+
+    #[test]
+    fn every_key_is_parsed_into_its_slot() {
+        let (args, errors) = parse(quote!(name = "mlp", config = MlpConfig, crate = ::core_rt));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            args.name.get().map(syn::LitStr::value).as_deref(),
+            Some("mlp")
+        );
+        assert!(args.config.get().is_some());
+        assert!(args.crate_path.get().is_some());
+    }
+
+    #[test]
+    fn a_misspelt_key_counts_as_attempted() {
+        let (args, errors) = parse(quote!(nmae = "mlp"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("did you mean `name`?"), "{errors:?}");
+        assert!(args.attempted(NAME));
+        assert!(!args.attempted(CONFIG));
+    }
+
+    #[test]
+    fn a_name_that_is_no_string_literal_is_reported_at_the_value() {
+        let (args, errors) = parse(quote!(name = mlp));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("`name` must be a string literal"));
+        assert!(args.attempted(NAME));
+        assert!(args.name.get().is_none());
     }
 }

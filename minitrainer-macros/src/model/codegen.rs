@@ -5,25 +5,36 @@
 //   not a closure, because `inventory::submit!` needs a const expression;
 // - `impl Registered for <Ident>`: the `ModelEntry` as an associated const, for typed access
 //   (`Mlp::from_config_str`) and explicit registration (`Registry::register_type::<Mlp>()`);
-// - `inventory::submit!` of that entry: link-time registration;
-// - an assertion, spanned on the `config = ...` type, that it is the model's `Build::Config`.
+// - `inventory::submit!` of that entry, read through `model_entry::<Ident, Config>()`;
+// - `inventory::submit!` of the config ↔ model-type pair, so `Config::from_json` accepts the
+//   `model_type` of a saved `config.json`;
+// - in the impl, `__as_layer`: `Some(self)` when the model's forward maps a tensor to a tensor,
+//   found by autoref specialisation on the concrete type (`LayerProbe`), so `Box<dyn Model>`
+//   can call it without naming the type.
+//
+// Why `model_entry` and the `where for<'__a> Ident: Build` clauses: a missing `impl Build` (or one
+// naming another config) must be ONE error, on the model's name. `model_entry`'s bound
+// `M: Registered + Build<Config = C>` is the only place that requires it, and rustc blames the
+// `M` argument (spanned on the ident) for both mistakes. The impl and the build fn would
+// otherwise each repeat the error (supertrait `Build`, `build_boxed::<Ident>`); the clause makes
+// them assume `Build` instead of requiring it. It names a lifetime so that it is not a
+// "trivial bound", which stable rustc rejects when it doesn't hold: unsatisfied, the impl merely
+// doesn't apply, and `model_entry` reports why.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote};
 use syn::ext::IdentExt;
-use syn::spanned::Spanned;
 
-use super::ast::Model;
+use super::ast::Registration;
 use crate::paths;
 
-pub fn generate(model: &Model) -> TokenStream {
-    let private = paths::private(model.crate_path.as_ref());
-    let ident = &model.ident;
-    let name = &model.name;
+pub fn generate(model: &Registration) -> TokenStream {
+    let private = paths::private(model.crate_path);
+    let ident = model.ident;
+    let config = model.config;
+    let name = model.name;
     let build_fn = format_ident!("__minitrainer_build_{}", ident.unraw());
-    let type_name = ident.unraw().to_string();
-    let config = &model.config;
-    let assert_config = gen_assert_config(model, &private);
+    let registered = gen_registered(model, &private, &build_fn);
     quote! {
         const _: () = {
             // Named after the type, as written (`__minitrainer_build_Mlp`).
@@ -31,49 +42,54 @@ pub fn generate(model: &Model) -> TokenStream {
             fn #build_fn(
                 __fields: #private::JsonMap,
                 __init: &mut #private::Init,
-            ) -> ::core::result::Result<::std::boxed::Box<dyn #private::Model>, #private::Error> {
+            ) -> ::core::result::Result<::std::boxed::Box<dyn #private::Model>, #private::Error>
+            where
+                for<'__a> #ident: #private::Build,
+            {
                 #private::build_boxed::<#ident>(__fields, __init)
             }
 
-            #[automatically_derived]
-            impl #private::Registered for #ident {
-                const ENTRY: #private::ModelEntry = #private::ModelEntry {
-                    name: #name,
-                    type_name: ::core::concat!(::core::module_path!(), "::", #type_name),
-                    build: #build_fn,
-                    schema: #private::schema_of::<#ident>,
-                };
+            #registered
 
-                // `Some` when the model's forward maps a tensor to a tensor: autoref
-                // specialisation on the concrete type (see `LayerProbe`).
-                fn __as_layer(&self) -> ::core::option::Option<&dyn #private::Layer> {
-                    #[allow(unused_imports)]
-                    use #private::{ProbeLayer as _, ProbeOther as _};
-                    (&#private::LayerProbe(self)).probe()
-                }
-            }
+            #private::inventory::submit! { #private::model_entry::<#ident, #config>() }
 
-            #private::inventory::submit! { <#ident as #private::Registered>::ENTRY }
-
-            // Lets the config read a saved `config.json` (its `model_type` is this model's).
             #private::inventory::submit! {
                 #private::ModelTypeOf {
                     model_type: #name,
                     config: #private::type_id_of::<#config>,
                 }
             }
-
-            #assert_config
         };
     }
 }
 
-/// `config = X` must be the `type Config` of `impl Build for Model`; the error lands on `X`.
-fn gen_assert_config(model: &Model, private: &TokenStream) -> TokenStream {
-    let ident = &model.ident;
-    let config = &model.config;
-    let assertion = quote_spanned!(config.span()=> #private::assert_config_of::<#config, #ident>);
+/// `impl Registered`, assuming (not requiring) `Build`: see the file header.
+fn gen_registered(
+    model: &Registration,
+    private: &TokenStream,
+    build_fn: &syn::Ident,
+) -> TokenStream {
+    let ident = model.ident;
+    let name = model.name;
+    let type_name = ident.unraw().to_string();
     quote! {
-        const _: fn() = #assertion;
+        #[automatically_derived]
+        impl #private::Registered for #ident
+        where
+            for<'__a> #ident: #private::Build,
+        {
+            const ENTRY: #private::ModelEntry = #private::ModelEntry {
+                name: #name,
+                type_name: ::core::concat!(::core::module_path!(), "::", #type_name),
+                build: #build_fn,
+                schema: #private::schema_of::<#ident>,
+            };
+
+            fn __as_layer(&self) -> ::core::option::Option<&dyn #private::Layer> {
+                #[allow(unused_imports)]
+                use #private::{ProbeLayer as _, ProbeOther as _};
+                (&#private::LayerProbe(self)).probe()
+            }
+        }
     }
 }

@@ -1,18 +1,26 @@
 // `#[model(name = "...", config = ...)]`: registers a model type with the runtime's registry.
 //
-// parse (`attr.rs`, `ast.rs`: arguments and item → `Model`, errors into `Ctxt`) → codegen
-// (`codegen.rs`). The item is always re-emitted unchanged, also next to errors, so a mistake in
-// the attribute does not cascade into "cannot find type `Mlp`" everywhere it is used.
+// parse → IR → check → codegen, as `module/` and `config/` (STYLE.md 6.2):
+// attr.rs     the arguments into typed slots (duplicates, unknown keys, bad values)
+// ast.rs      the IR: the item and its arguments; `registration()` is codegen's checked view
+// check.rs    the rules: a struct, not generic, a well-formed name, the required keys
+// codegen.rs  the build fn, `impl Registered` and `inventory::submit!`
+// fallback.rs a stub `impl Registered` next to the errors
+// The item is always re-emitted unchanged, also next to errors, so a mistake in the attribute
+// does not cascade into "cannot find type `Mlp`" everywhere it is used.
 
 mod ast;
 mod attr;
+mod check;
 mod codegen;
+mod fallback;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ctxt::Ctxt;
 
+/// Expands `#[model(..)]`: the item, then the registration or the errors.
 pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: syn::Item = match syn::parse2(input.clone()) {
         Ok(item) => item,
@@ -23,21 +31,20 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let cx = Ctxt::new();
+    // 1. parse: arguments and item → IR; errors go into `cx`, parsing goes on.
     let model = ast::Model::from_ast(&cx, args, &item);
-    match (cx.check(), model) {
-        (Ok(()), Some(model)) => {
-            let generated = codegen::generate(&model);
-            quote!(#item #generated)
-        }
-        (Err(error), _) => {
-            let error = error.to_compile_error();
-            quote!(#item #error)
-        }
+    // 2. check: the rules, also into `cx`; then every error at once.
+    check::model(&cx, &model);
+    let generated = match (cx.check(), model.registration()) {
+        // 3. codegen: infallible.
+        (Ok(()), Some(registration)) => codegen::generate(&registration),
+        (Err(error), _) => fallback::model(&model, error),
+        // Internal invariant: the checks report every missing part.
         (Ok(()), None) => quote! {
-            #item
             ::core::compile_error!("minitrainer-macros internal error: #[model] found no error but no model");
         },
-    }
+    };
+    quote!(#item #generated)
 }
 
 #[cfg(test)]
@@ -64,10 +71,7 @@ mod tests {
         assert!(out.contains("pub struct Mlp"), "{out}");
         assert!(out.contains("fn __minitrainer_build_Mlp"), "{out}");
         assert!(out.contains("inventory :: submit !"), "{out}");
-        assert!(
-            out.contains("assert_config_of :: < MlpConfig , Mlp >"),
-            "{out}"
-        );
+        assert!(out.contains("model_entry :: < Mlp , MlpConfig >"), "{out}");
         assert!(!out.contains("compile_error"), "{out}");
     }
 

@@ -8,10 +8,9 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use super::symbol::{ALIAS, CONTAINER_KEYS, CRATE, FIELD_KEYS, MODULE, RENAME, SKIP};
-use crate::attr::{Attr, skip_value};
+use crate::attr::{Attr, key_name, skip_value, unknown_key};
 use crate::ctxt::Ctxt;
 use crate::paths;
-use crate::suggest::unknown_key_message;
 
 /// `#[module(...)]` on the struct or enum.
 pub struct ContainerAttrs {
@@ -30,12 +29,6 @@ fn module_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribut
     attrs.iter().filter(|attr| attr.path().is_ident(MODULE))
 }
 
-fn key_name(path: &syn::Path) -> String {
-    path.get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_else(|| quote::quote!(#path).to_string().replace(' ', ""))
-}
-
 pub fn container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs {
         crate_path: Attr::none(MODULE, CRATE),
@@ -49,16 +42,17 @@ pub fn container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
                     Ok(()) => out.crate_path.set(cx, &meta.path, path),
                     Err(err) => cx.syn_error(err),
                 }
-            } else {
-                let message = match FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
-                    true => format!(
+            } else if FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
                         "`{}` is a field attribute; put it on a field, not on the type",
                         key_name(&meta.path)
                     ),
-                    false => unknown_key_message("module", &key_name(&meta.path), CONTAINER_KEYS),
-                };
-                cx.error_spanned_by(&meta.path, message);
+                );
                 skip_value(&meta);
+            } else {
+                unknown_key(cx, &meta, MODULE, CONTAINER_KEYS);
             }
             Ok(())
         });
@@ -88,15 +82,14 @@ pub fn field(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 // #[module(alias = "old_name")], repeatable
                 let name: syn::LitStr = meta.value()?.parse()?;
                 out.aliases.push((meta.path.span(), name));
-            } else {
-                let message = match meta.path.is_ident(CRATE) {
-                    true => {
-                        "`crate` is a container attribute; put it on the struct or enum".to_owned()
-                    }
-                    false => unknown_key_message("module", &key_name(&meta.path), FIELD_KEYS),
-                };
-                cx.error_spanned_by(&meta.path, message);
+            } else if meta.path.is_ident(CRATE) {
+                cx.error_spanned_by(
+                    &meta.path,
+                    "`crate` is a container attribute; put it on the struct or enum",
+                );
                 skip_value(&meta);
+            } else {
+                unknown_key(cx, &meta, MODULE, FIELD_KEYS);
             }
             Ok(())
         });

@@ -1,0 +1,10 @@
+use minitrainer::prelude::*;
+
+#[derive(Config)]
+enum Activation {
+    #[config(rename = "gelu")]
+    GeluTanh,
+    Gelu,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use minitrainer::prelude::*;
+
+#[derive(Config)]
+enum Activation {
+    #[config(renmae = "gelu-tanh")]
+    GeluTanh,
+}
+
+fn main() {}
