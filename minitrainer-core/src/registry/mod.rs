@@ -1,7 +1,7 @@
 //! The model registry: model types registered by name, built from a config string, saved to
 //! and loaded from pretrained directories.
 //!
-//! - [`Build`](crate::build::Build) (config → model, the layer below) is implemented by the
+//! - `Build` (config → model, the layer below: [`crate::build`]) is implemented by the
 //!   user; `#[model(name = "mlp", config = MlpConfig)]` implements [`Registered`] and submits a
 //!   [`ModelEntry`] at link time; the built-in layers are registered in `builtin.rs`;
 //! - [`load`] / [`load_seeded`]: `{"model_type": "mlp", ...}` or `mlp(in_dim=64)` →

@@ -72,7 +72,7 @@ impl Forward for dyn Model {
     ///
     /// # Panics
     /// When the model's forward takes or returns something else (say `(ids, mask)`), naming
-    /// the model type: use [`try_forward`](dyn Model::try_forward), or downcast to the type.
+    /// the model type: use `try_forward`, or downcast to the type.
     fn forward(&self, input: Tensor) -> Tensor {
         match self.try_forward(input) {
             Ok(output) => output,
