@@ -14,3 +14,11 @@ mod rng_state;
 mod saved_config;
 mod state_dict;
 mod threads;
+
+/// A fresh, empty scratch directory for one test (named after it, and this process).
+pub(crate) fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("minitrainer-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}

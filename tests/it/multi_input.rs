@@ -48,15 +48,6 @@ fn inputs() -> Result<(Tensor, Tensor), Error> {
     Ok((ids, mask))
 }
 
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "minitrainer-it-multi-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 #[test]
 fn a_two_input_model_loads_by_name_saves_reloads_and_downcasts() -> Result<(), Error> {
     let model = load("pair_encoder(vocab=5, width=3)")?;
@@ -67,7 +58,7 @@ fn a_two_input_model_loads_by_name_saves_reloads_and_downcasts() -> Result<(), E
     // The masked row is zero.
     assert_eq!(features.to_vec()[6..], [0.0; 3]);
 
-    let dir = scratch("save");
+    let dir = crate::scratch_dir("multi-save");
     model.save_pretrained(&dir)?;
     let reloaded = from_pretrained(&dir)?;
     let again = reloaded

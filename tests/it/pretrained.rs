@@ -115,12 +115,6 @@ fn fixture_dir() -> PathBuf {
 }
 
 /// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("minitrainer-it-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 fn tiny() -> Result<Box<dyn Model>, Error> {
     load("tiny_net(in_dim=6, hidden=5, out_dim=3)")
@@ -219,7 +213,7 @@ fn pytorch_batch_norm_with_an_i64_batch_counter_loads() -> Result<(), Error> {
         Ok(())
     };
 
-    let dir = scratch("bn-i64");
+    let dir = crate::scratch_dir("bn-i64");
     std::fs::write(
         dir.join(CONFIG_FILE),
         br#"{"model_type": "bn_net", "width": 2}"#,
@@ -243,7 +237,7 @@ fn pytorch_batch_norm_with_an_i64_batch_counter_loads() -> Result<(), Error> {
 
 #[test]
 fn saved_weights_are_pytorch_style_safetensors() -> Result<(), Error> {
-    let dir = scratch("pytorch-style");
+    let dir = crate::scratch_dir("pytorch-style");
     let model = from_pretrained(fixture_dir())?;
     save_pretrained(model.as_ref(), &dir)?;
 
@@ -302,7 +296,7 @@ fn saved_weights_are_pytorch_style_safetensors() -> Result<(), Error> {
 
 #[test]
 fn save_then_load_gives_the_same_model() -> Result<(), Error> {
-    let dir = scratch("round-trip");
+    let dir = crate::scratch_dir("round-trip");
     let model = minitrainer::load_seeded("test_mlp(in_dim=4, hidden=[5, 3], out_dim=2)", 11)?;
     model.save_pretrained(&dir)?;
     let loaded = from_pretrained(&dir)?;
@@ -314,7 +308,7 @@ fn save_then_load_gives_the_same_model() -> Result<(), Error> {
     );
 
     let typed = TinyNet::from_config_str("tiny_net(in_dim=6, hidden=5, out_dim=3)")?;
-    let typed_dir = scratch("typed-round-trip");
+    let typed_dir = crate::scratch_dir("typed-round-trip");
     typed.save_pretrained(&typed_dir)?;
     let again = TinyNet::from_pretrained(&typed_dir)?;
     assert_eq!(again.config(), typed.config());
@@ -329,7 +323,7 @@ fn save_then_load_gives_the_same_model() -> Result<(), Error> {
 
 #[test]
 fn a_failure_before_rename_leaves_the_previous_save_intact() -> Result<(), Error> {
-    let dir = scratch("atomic");
+    let dir = crate::scratch_dir("atomic");
     let first = minitrainer::load_seeded("tiny_net(in_dim=6, hidden=5, out_dim=3)", 1)?;
     first.save_pretrained(&dir)?;
     let before = (
@@ -373,7 +367,7 @@ fn a_failure_before_rename_leaves_the_previous_save_intact() -> Result<(), Error
 
 #[test]
 fn a_crash_between_the_two_renames_is_refused_on_load() -> Result<(), Error> {
-    let dir = scratch("torn");
+    let dir = crate::scratch_dir("torn");
     minitrainer::load_seeded("tiny_net(in_dim=6, hidden=5, out_dim=3)", 1)?
         .save_pretrained(&dir)?;
 
@@ -406,7 +400,7 @@ fn a_crash_between_the_two_renames_is_refused_on_load() -> Result<(), Error> {
 
 #[test]
 fn saving_a_checkpoint_of_the_same_config_is_one_rename() -> Result<(), Error> {
-    let dir = scratch("checkpoint");
+    let dir = crate::scratch_dir("checkpoint");
     let model = minitrainer::load_seeded("tiny_net(in_dim=6, hidden=5, out_dim=3)", 1)?;
     model.save_pretrained(&dir)?;
     for p in model.parameters() {
@@ -432,7 +426,7 @@ fn saving_a_checkpoint_of_the_same_config_is_one_rename() -> Result<(), Error> {
 
 /// A saved tiny_net directory whose `file` is replaced by `content`.
 fn saved_with(name: &str, file: &str, content: &[u8]) -> Result<PathBuf, Error> {
-    let dir = scratch(name);
+    let dir = crate::scratch_dir(name);
     tiny()?.save_pretrained(&dir)?;
     std::fs::write(dir.join(file), content).expect("overwrite");
     Ok(dir)
@@ -484,7 +478,7 @@ fn bad_config_files_are_errors_naming_the_file() -> Result<(), Error> {
 #[test]
 fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
     let good = {
-        let dir = scratch("good-weights");
+        let dir = crate::scratch_dir("good-weights");
         tiny()?.save_pretrained(&dir)?;
         std::fs::read(dir.join(WEIGHTS_FILE)).expect("saved")
     };
@@ -506,7 +500,7 @@ fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
         assert!(text.contains(WEIGHTS_FILE), "{name}: {text}");
         assert!(text.contains(expected), "{name}: {text}");
     }
-    let dir = scratch("no-weights");
+    let dir = crate::scratch_dir("no-weights");
     tiny()?.save_pretrained(&dir)?;
     std::fs::remove_file(dir.join(WEIGHTS_FILE)).expect("remove");
     let text = error_text(from_pretrained(&dir));
@@ -517,7 +511,7 @@ fn bad_weight_files_are_errors_naming_the_file() -> Result<(), Error> {
 #[test]
 fn huggingface_bookkeeping_keys_are_ignored_but_other_unknown_keys_are_not() -> Result<(), Error> {
     // As transformers writes it: the model's fields plus keys that describe the file.
-    let dir = scratch("hf-keys");
+    let dir = crate::scratch_dir("hf-keys");
     std::fs::copy(fixture_dir().join(WEIGHTS_FILE), dir.join(WEIGHTS_FILE)).expect("copy");
     std::fs::write(
         dir.join(CONFIG_FILE),

@@ -6,19 +6,10 @@ use minitrainer::pretrained::read_config;
 use minitrainer::weights::{IoError, load_weights, save_weights};
 use minitrainer::{Error, load};
 
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "minitrainer-it-saved-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 #[test]
 fn from_json_reads_a_saved_config_json_with_its_model_type() -> Result<(), Error> {
     let model = load("linear(in_features=3, out_features=2, bias=false)")?;
-    let dir = scratch("config");
+    let dir = crate::scratch_dir("saved-config");
     model.save_pretrained(&dir)?;
     let text = std::fs::read_to_string(dir.join("config.json")).expect("saved");
     assert!(text.contains(r#""model_type": "linear""#), "{text}");
@@ -72,8 +63,7 @@ fn a_config_of_no_registered_model_still_calls_model_type_unknown() {
 fn load_weights_fills_a_module_from_one_safetensors_file() -> Result<(), Error> {
     let mut init = Init::seeded(0);
     let source = Linear::build(&LinearConfig::new(3, 2), &mut init);
-    let dir = scratch("weights");
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let dir = crate::scratch_dir("saved-weights");
     let path = dir.join("linear.safetensors");
     save_weights(&source, &path)?;
 
