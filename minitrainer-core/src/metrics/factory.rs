@@ -36,7 +36,7 @@ pub const METRIC_NAMES: &[&str] = &[
 /// | spec | metric | options |
 /// |---|---|---|
 /// | `accuracy` | [`Accuracy::new`] | [`ClassesConfig`] |
-/// | `top_k_accuracy(k=5)` | [`Accuracy::top_k`] | [`TopKAccuracyConfig`] |
+/// | `top_k_accuracy(k=5)` | [`Accuracy::top_k`] | [`TopKAccuracyConfig`](super::TopKAccuracyConfig) |
 /// | `precision`, `recall`, `f1` | [`ClassScore`] | [`ClassScoreConfig`] (`average="macro"` by default) |
 /// | `classification_report` | [`ClassificationReport`] | [`ClassesConfig`] |
 /// | `confusion_matrix` | [`ConfusionMatrix`] | [`ConfusionMatrixConfig`] |
