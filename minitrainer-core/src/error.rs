@@ -4,6 +4,7 @@
 //! everything that comes from outside the program (files, config text, data) is an `Error`.
 
 use crate::config::ConfigError;
+use crate::metrics::MetricError;
 use crate::module::ModuleError;
 use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
@@ -43,6 +44,11 @@ pub enum Error {
     /// Building a model by name failed (spec syntax, unknown or duplicate model type).
     #[error(transparent)]
     Registry(#[from] RegistryError),
+
+    // ---- metrics ---------------------------------------------------------------------------
+    /// A batch did not fit a metric, or a metric spec could not be built.
+    #[error(transparent)]
+    Metric(#[from] MetricError),
 }
 
 /// `Result` with [`Error`] as the default error type.

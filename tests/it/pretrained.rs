@@ -114,8 +114,6 @@ fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/torch_tinynet")
 }
 
-/// A fresh, empty directory for one test.
-
 fn tiny() -> Result<Box<dyn Model>, Error> {
     load("tiny_net(in_dim=6, hidden=5, out_dim=3)")
 }
