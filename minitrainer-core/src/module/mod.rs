@@ -39,6 +39,8 @@ pub use plain_data::PlainData;
 pub use state_dict::{LoadReport, ShapeMismatch, StateDict};
 pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
+// The glob matcher of `freeze`, shared with the optimizer's parameter groups.
+pub(crate) use freeze::matches as path_matches;
 pub(crate) use hooks::call_with_hooks;
 pub(crate) use transparent::transparent_module;
 
