@@ -30,3 +30,6 @@ pub use optimizer::{GroupInfo, Optimizer};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use sgd::{Sgd, SgdConfig};
 pub use state::{GroupState, OptimizerState};
+
+#[cfg(test)]
+mod reference_tests;
