@@ -5,6 +5,7 @@ mod derive_module;
 mod freeze;
 mod hooks;
 mod multi_input;
+mod optim;
 mod pretrained;
 mod registry;
 mod rng_state;

@@ -25,7 +25,10 @@ use super::{LearningRates, OptimError, OptimizerState};
 /// let model = Linear::build(&LinearConfig::new(3, 1), &mut Init::seeded(0));
 /// let mut opt = Adam::new(&model, AdamConfig { lr: 1e-2, ..AdamConfig::default() })?;
 /// let (x, y) = (Tensor::ones(&[4, 3]), Tensor::zeros(&[4, 1]));
-/// let loss_of = |m: &Linear| m.forward(x.clone()).sub(&y).square().mean();
+/// let loss_of = |m: &Linear| {
+///     let error = m.forward(x.clone()).sub(&y);
+///     error.mul(&error).mean()
+/// };
 /// let first = loss_of(&model).item();
 /// for _ in 0..20 {
 ///     let loss = loss_of(&model);
@@ -97,4 +100,13 @@ pub struct GroupInfo {
     pub config: Value,
     /// The paths of the group's parameters, in field order.
     pub params: Vec<String>,
+}
+
+impl std::fmt::Debug for dyn Optimizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Optimizer")
+            .field("name", &self.name())
+            .field("groups", &self.param_groups())
+            .finish()
+    }
 }
