@@ -40,7 +40,9 @@ fn flat(value: &Value) -> Vec<f32> {
 /// `{"name": …, hyperparameters…}` for the factory, from the fixture's torch class and kwargs.
 fn spec(case: &Value) -> String {
     let class = case["torch_class"].as_str().unwrap();
-    let name = class.trim_start_matches("torch.optim.").to_ascii_lowercase();
+    let name = class
+        .trim_start_matches("torch.optim.")
+        .to_ascii_lowercase();
     let mut fields: Map<String, Value> = case["hyperparams"].as_object().unwrap().clone();
     fields.insert("name".into(), Value::String(name));
     Value::Object(fields).to_string()
@@ -65,7 +67,13 @@ fn check_float32(path: &str) -> Result<(usize, f64), minitrainer::Error> {
         };
         let mut opt = optimizer_from_str(&spec(case), &model)?;
         let steps = case["float32"].as_array().unwrap();
-        for (t, (grad, want)) in data["grads"].as_array().unwrap().iter().zip(steps).enumerate() {
+        for (t, (grad, want)) in data["grads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(steps)
+            .enumerate()
+        {
             set_grad(&model.p, &Tensor::from_vec(flat(grad), &[3, 4])?);
             opt.step();
             for (i, (got, want)) in model.p.to_vec().into_iter().zip(flat(want)).enumerate() {
@@ -135,8 +143,8 @@ fn recipe() -> [ParamGroup; 3] {
 }
 
 #[test]
-fn each_parameter_joins_the_first_matching_group_and_the_rest_the_default()
--> Result<(), OptimError> {
+fn each_parameter_joins_the_first_matching_group_and_the_rest_the_default() -> Result<(), OptimError>
+{
     let model = net(2);
     let config = SgdConfig {
         lr: 0.1,
@@ -213,7 +221,11 @@ fn frozen_parameters_join_no_group_and_stay_untouched() -> Result<(), minitraine
     model.freeze("head")?;
     let head_before = model.head.weight.to_vec();
     let mut opt = Adam::new(&model, AdamConfig::default())?;
-    let all: Vec<String> = opt.param_groups().into_iter().flat_map(|g| g.params).collect();
+    let all: Vec<String> = opt
+        .param_groups()
+        .into_iter()
+        .flat_map(|g| g.params)
+        .collect();
     assert_eq!(
         all,
         ["encoder.weight", "encoder.bias", "norm.weight", "norm.bias"]
@@ -225,8 +237,8 @@ fn frozen_parameters_join_no_group_and_stay_untouched() -> Result<(), minitraine
     assert!(model.head.weight.grad().is_none());
 
     // A group of frozen parameters only is a pattern that matches nothing trainable.
-    let err = Adam::with_groups(&model, AdamConfig::default(), [ParamGroup::new("head.*")])
-        .unwrap_err();
+    let err =
+        Adam::with_groups(&model, AdamConfig::default(), [ParamGroup::new("head.*")]).unwrap_err();
     assert!(matches!(err, OptimError::NoMatch { .. }), "{err}");
     Ok(())
 }
@@ -334,7 +346,10 @@ fn three_steps_saved_loaded_and_two_more_equal_five_uninterrupted_bitwise()
     assert_eq!(a.steps, b.steps);
     assert_eq!(a.steps["head.weight"], 5);
     let key = |s: &minitrainer::optim::OptimizerState, k: &str| {
-        s.tensors.iter().find(|(n, _)| n == k).map(|(_, t)| t.to_vec())
+        s.tensors
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, t)| t.to_vec())
     };
     assert_eq!(
         key(&a, "encoder.weight.max_exp_avg_sq"),
@@ -369,7 +384,13 @@ fn state_that_does_not_fit_is_refused_listing_entries_and_changes_nothing()
 
     // Same paths, another head shape.
     let wide = net(3);
-    let mut opt = Adam::new(&wide, AdamConfig { lr: 0.5, ..AdamConfig::default() })?;
+    let mut opt = Adam::new(
+        &wide,
+        AdamConfig {
+            lr: 0.5,
+            ..AdamConfig::default()
+        },
+    )?;
     train_step(&wide, &mut opt, &x);
     let before = snapshot(&opt);
     let err = opt.load_state_dict(&state).unwrap_err();
@@ -379,7 +400,10 @@ fn state_that_does_not_fit_is_refused_listing_entries_and_changes_nothing()
         text.contains("`head.weight.exp_avg` has shape [2, 4], the parameter [3, 4]"),
         "{text}"
     );
-    assert!(text.contains("`head.bias.exp_avg_sq` has shape [2]"), "{text}");
+    assert!(
+        text.contains("`head.bias.exp_avg_sq` has shape [2]"),
+        "{text}"
+    );
     assert_eq!(snapshot(&opt), before);
 
     // Missing and unexpected buffers.
@@ -416,12 +440,21 @@ fn state_that_does_not_fit_is_refused_listing_entries_and_changes_nothing()
 #[test]
 fn state_file_keys_are_parameter_paths_and_buffer_names() -> Result<(), minitrainer::Error> {
     let model = net(2);
-    let mut opt = Sgd::new(&model, SgdConfig { momentum: 0.9, ..SgdConfig::default() })?;
+    let mut opt = Sgd::new(
+        &model,
+        SgdConfig {
+            momentum: 0.9,
+            ..SgdConfig::default()
+        },
+    )?;
     train_step(&model, &mut opt, &Tensor::ones(&[2, 4]));
     let bytes = opt.state_dict().to_bytes()?;
     let tensors = minitrainer::weights::parse_safetensors(&bytes, "state".as_ref())?;
     let names: Vec<&str> = tensors.iter().map(|(n, _)| n.as_str()).collect();
-    assert!(names.contains(&"encoder.weight.momentum_buffer"), "{names:?}");
+    assert!(
+        names.contains(&"encoder.weight.momentum_buffer"),
+        "{names:?}"
+    );
     assert_eq!(names.len(), 6);
 
     // A weights file is not an optimizer state.
@@ -429,7 +462,11 @@ fn state_file_keys_are_parameter_paths_and_buffer_names() -> Result<(), minitrai
     minitrainer::save_weights(&model, &path)?;
     let err = opt.load_state(&path).unwrap_err();
     std::fs::remove_file(&path).ok();
-    assert!(err.to_string().contains("no `optimizer` in the safetensors metadata"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("no `optimizer` in the safetensors metadata"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -438,7 +475,10 @@ fn state_file_keys_are_parameter_paths_and_buffer_names() -> Result<(), minitrai
 #[test]
 fn optimizers_build_by_name_in_compact_or_json_form() -> Result<(), OptimError> {
     let model = net(2);
-    let opt = optimizer_from_str("adamw(lr=3e-4, weight_decay=0.05, betas=[0.9, 0.95])", &model)?;
+    let opt = optimizer_from_str(
+        "adamw(lr=3e-4, weight_decay=0.05, betas=[0.9, 0.95])",
+        &model,
+    )?;
     assert_eq!(opt.name(), "adamw");
     let config = &opt.param_groups()[0].config;
     assert_eq!(
@@ -481,7 +521,13 @@ fn a_scheduler_sets_the_learning_rate_the_next_step_uses() -> Result<(), OptimEr
     let model = OneParam {
         p: Param::new(&Tensor::ones(&[2])),
     };
-    let mut opt = Sgd::new(&model, SgdConfig { lr: 0.1, ..SgdConfig::default() })?;
+    let mut opt = Sgd::new(
+        &model,
+        SgdConfig {
+            lr: 0.1,
+            ..SgdConfig::default()
+        },
+    )?;
     opt.set_learning_rates(&[0.5]);
     set_grad(&model.p, &Tensor::ones(&[2]));
     opt.step();

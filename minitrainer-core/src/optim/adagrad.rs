@@ -86,7 +86,13 @@ impl Rule for AdagradRule {
     /// s ← s + g·g
     /// p ← p + (-clr)·g / (sqrt(s) + eps)
     /// ```
-    fn update<T: Float>(c: &AdagradConfig, step: u64, p: &mut [T], grad: &[T], state: &mut [Vec<T>]) {
+    fn update<T: Float>(
+        c: &AdagradConfig,
+        step: u64,
+        p: &mut [T],
+        grad: &[T],
+        state: &mut [Vec<T>],
+    ) {
         #[allow(clippy::cast_precision_loss)]
         let t = step as f64;
         let clr = c.lr / (1.0 + (t - 1.0) * c.lr_decay);

@@ -173,3 +173,23 @@ impl Rule for AdamRule {
         adam_update(&hyper, step, p, g, state);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_step_moves_each_parameter_by_about_lr_against_the_gradient_sign() {
+        let config = AdamConfig::default();
+        let mut p = [1.0f64, -2.0, 0.5];
+        let mut state = vec![vec![0.0; 3]; 2];
+        AdamRule::update(&config, 1, &mut p, &[4.0, -0.01, 0.0], &mut state);
+        // m̂ = g, v̂ = g², so p ← p - lr·g/(|g| + eps) = p - lr·sign(g) (up to eps); g = 0 stays.
+        assert!((p[0] - (1.0 - 1e-3)).abs() < 1e-10);
+        assert!((p[1] - (-2.0 + 1e-3)).abs() < 1e-8);
+        assert_eq!(p[2], 0.5);
+        // m = (1-β1)·g, v = (1-β2)·g²
+        assert!((state[0][0] - 0.4).abs() < 1e-15);
+        assert!((state[1][0] - 0.016).abs() < 1e-15);
+    }
+}

@@ -267,3 +267,45 @@ macro_rules! optimizer_type {
 }
 
 pub(crate) use optimizer_type;
+
+#[cfg(test)]
+mod tests {
+    use super::Engine;
+    use crate::Tensor;
+    use crate::build::{Build, Init};
+    use crate::module::Param;
+    use crate::nn::{Linear, LinearConfig};
+    use crate::optim::AdamConfig;
+    use crate::optim::adam::AdamRule;
+
+    fn set_grad(param: &Param, value: f32) {
+        param.zero_grad();
+        param
+            .mul(&Tensor::full(param.shape(), value))
+            .sum()
+            .backward();
+    }
+
+    #[test]
+    fn buffers_are_allocated_once_and_parameters_without_gradient_are_skipped() {
+        let model = Linear::build(&LinearConfig::new(3, 2), &mut Init::seeded(0));
+        let mut opt = Engine::<AdamRule>::new(&model, AdamConfig::default(), &[]).unwrap();
+        set_grad(&model.weight, 0.5);
+        let bias = model.bias.as_ref().unwrap().to_vec();
+        opt.step();
+        let slot = &opt.groups[0].params[0];
+        let pointers: Vec<*const f32> = slot.state.iter().map(|b| b.as_ptr()).collect();
+        for _ in 0..3 {
+            set_grad(&model.weight, -0.25);
+            opt.step();
+        }
+        let slot = &opt.groups[0].params[0];
+        let after: Vec<*const f32> = slot.state.iter().map(|b| b.as_ptr()).collect();
+        assert_eq!((slot.step, pointers), (4, after));
+        // The bias never had a gradient: no step, no state, value unchanged.
+        let bias_slot = &opt.groups[0].params[1];
+        assert_eq!((bias_slot.step, bias_slot.state.len()), (0, 0));
+        assert_eq!(model.bias.as_ref().unwrap().to_vec(), bias);
+        assert_eq!(opt.state_dict().tensors.len(), 2);
+    }
+}

@@ -9,8 +9,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Adagrad, AdagradConfig, Adam, AdamConfig, AdamW, AdamWConfig, OptimError, Optimizer,
-    RmsProp, RmsPropConfig, Sgd, SgdConfig,
+    Adagrad, AdagradConfig, Adam, AdamConfig, AdamW, AdamWConfig, OptimError, Optimizer, RmsProp,
+    RmsPropConfig, Sgd, SgdConfig,
 };
 use crate::config::{Config, ConfigError, FieldPath, ViolationKind, Violations, parse_call};
 use crate::module::Module;
@@ -83,8 +83,7 @@ pub fn optimizer_from_str<M: Module + ?Sized>(
 
 /// `{"name": "adamw", ...}` → the name and the other fields.
 fn named_object(text: &str) -> Result<(String, Map<String, Value>), ConfigError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))?;
     let root = FieldPath::root();
     let mut errors = Violations::new();
     let Value::Object(mut fields) = value else {

@@ -100,7 +100,10 @@ pub(crate) fn assign(
         return Err(OptimError::NoParameters);
     }
     for group in groups {
-        if !trainable.iter().any(|(name, _)| matches(&group.pattern, name)) {
+        if !trainable
+            .iter()
+            .any(|(name, _)| matches(&group.pattern, name))
+        {
             return Err(no_match(model, &trainable, &group.pattern));
         }
     }

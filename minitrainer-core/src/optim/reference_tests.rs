@@ -21,7 +21,10 @@ const SHARED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../shared/fixtures/optim_reference.json"
 );
-const EXTRA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/optim_extra.json");
+const EXTRA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/optim_extra.json"
+);
 
 fn fixture(path: &str) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -81,7 +84,12 @@ fn check_fixture(path: &str) -> usize {
             "torch.optim.Adagrad" => run::<AdagradRule>(hp, &p0, &grads),
             other => panic!("{name}: no rule for {other}"),
         };
-        let expected: Vec<Vec<f64>> = case["float64"].as_array().unwrap().iter().map(flat).collect();
+        let expected: Vec<Vec<f64>> = case["float64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(flat)
+            .collect();
         for (step, (got, want)) in got.iter().zip(&expected).enumerate() {
             for (i, (g, w)) in got.iter().zip(want).enumerate() {
                 assert!(

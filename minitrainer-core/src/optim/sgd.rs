@@ -119,7 +119,11 @@ impl Rule for SgdRule {
                 } else {
                     buf[i] * momentum + undamped * g
                 };
-                g = if c.nesterov { g + momentum * buf[i] } else { buf[i] };
+                g = if c.nesterov {
+                    g + momentum * buf[i]
+                } else {
+                    buf[i]
+                };
             }
             p[i] = p[i] + neg_lr * g;
         }

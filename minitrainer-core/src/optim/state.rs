@@ -18,9 +18,9 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::OptimError;
 use super::engine::{Engine, decode_config};
 use super::rule::Rule;
-use super::OptimError;
 use crate::Tensor;
 use crate::config::Config;
 use crate::weights::{IoError, parse_safetensors};
