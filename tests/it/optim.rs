@@ -359,7 +359,10 @@ fn three_steps_saved_loaded_and_two_more_equal_five_uninterrupted_bitwise()
     Ok(())
 }
 
-fn snapshot(opt: &dyn Optimizer) -> (Vec<f64>, Vec<(String, Vec<f32>)>, Vec<u64>) {
+/// Learning rates, buffers and step counts: what a refused load must leave unchanged.
+type Snapshot = (Vec<f64>, Vec<(String, Vec<f32>)>, Vec<u64>);
+
+fn snapshot(opt: &dyn Optimizer) -> Snapshot {
     let state = opt.state_dict();
     let tensors = state
         .tensors
