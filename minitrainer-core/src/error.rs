@@ -6,6 +6,7 @@
 use crate::config::ConfigError;
 use crate::metrics::MetricError;
 use crate::module::ModuleError;
+use crate::optim::OptimError;
 use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
 use crate::tensor::TensorError;
@@ -29,6 +30,11 @@ pub enum Error {
     /// A config was invalid or could not be parsed.
     #[error(transparent)]
     Config(#[from] ConfigError),
+
+    // ---- optim -----------------------------------------------------------------------------
+    /// Building an optimizer (hyperparameters, groups, name) or loading its state failed.
+    #[error(transparent)]
+    Optim(#[from] OptimError),
 
     // ---- weights ---------------------------------------------------------------------------
     /// A weight file (or a pretrained directory's file) could not be read or written.

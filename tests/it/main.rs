@@ -9,6 +9,7 @@ mod hooks_replace;
 mod layer_input_errors;
 mod metrics;
 mod multi_input;
+mod optim;
 mod pretrained;
 mod registry;
 mod rng_state;

@@ -72,7 +72,7 @@ pub(super) fn set_frozen(
 /// A glob gets a glob: its misspelt segments rewritten (`layrs.*` → `layers.*`). A plain path
 /// gets the closest parameter or module path, else the same segment rewrite. Either is
 /// suggested only if it really matches a parameter.
-fn suggest(root: &dyn Module, pattern: &str, names: &[&str]) -> Option<String> {
+pub(crate) fn suggest(root: &dyn Module, pattern: &str, names: &[&str]) -> Option<String> {
     if !pattern.contains(['*', '?']) {
         let modules = root.named_modules();
         let module_names = modules.iter().map(|(n, _)| n.as_str());

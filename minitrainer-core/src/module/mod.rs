@@ -44,6 +44,9 @@ pub use plain_data::PlainData;
 pub use state_dict::{LoadReport, ShapeMismatch, StateDict, StateDictIntoIter};
 pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
+// The glob matcher of `freeze` and its pattern suggestions, shared with the optimizer's
+// parameter groups.
+pub(crate) use freeze::{matches as path_matches, suggest as suggest_pattern};
 pub(crate) use transparent::transparent_module;
 
 /// Views of a module as trait objects. Implemented for every sized [`Module`]; lets provided
