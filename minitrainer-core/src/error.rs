@@ -5,6 +5,7 @@
 
 use crate::config::ConfigError;
 use crate::module::ModuleError;
+use crate::nn::loss::LossError;
 use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
 use crate::tensor::TensorError;
@@ -28,6 +29,11 @@ pub enum Error {
     /// A config was invalid or could not be parsed.
     #[error(transparent)]
     Config(#[from] ConfigError),
+
+    // ---- nn --------------------------------------------------------------------------------
+    /// A loss could not be computed (a label out of range, shapes that do not fit, ...).
+    #[error(transparent)]
+    Loss(#[from] LossError),
 
     // ---- weights ---------------------------------------------------------------------------
     /// A weight file (or a pretrained directory's file) could not be read or written.
