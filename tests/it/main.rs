@@ -4,6 +4,7 @@ mod derive_config;
 mod derive_module;
 mod freeze;
 mod hooks;
+mod losses;
 mod multi_input;
 mod pretrained;
 mod registry;
