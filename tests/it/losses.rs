@@ -87,7 +87,9 @@ fn compare(what: &str, actual: &Tensor, expected: &Tensor) -> Result<f64, String
         }
         let relative = error / e.abs();
         if relative > RTOL {
-            return Err(format!("{what}[{i}]: {a}, PyTorch {e} (relative error {relative:.2e})"));
+            return Err(format!(
+                "{what}[{i}]: {a}, PyTorch {e} (relative error {relative:.2e})"
+            ));
         }
         worst = worst.max(relative);
     }
@@ -115,7 +117,11 @@ fn every_loss_matches_pytorch_values_and_gradients() -> TestResult {
         loss.sum().backward();
         let mut checks = vec![
             ("value", loss, tensor(&case["value"])?),
-            ("input grad", input.grad_tensor()?, tensor(&case["input_grad"])?),
+            (
+                "input grad",
+                input.grad_tensor()?,
+                tensor(&case["input_grad"])?,
+            ),
         ];
         if wants_target_grad {
             checks.push((
@@ -322,7 +328,10 @@ fn weight_of_the_wrong_length_is_an_error() -> TestResult {
         ..Default::default()
     };
     let error = bce_with_logits(&logits, &logits, &config).expect_err("2 pos weights, 3 columns");
-    assert!(error.to_string().contains("`pos_weight` has 2 entries"), "{error}");
+    assert!(
+        error.to_string().contains("`pos_weight` has 2 entries"),
+        "{error}"
+    );
     Ok(())
 }
 
@@ -334,7 +343,10 @@ fn invalid_options_are_errors_even_from_a_struct_literal() -> TestResult {
         ..Default::default()
     };
     let error = cross_entropy(&logits, &[0, 1], &config).expect_err("label_smoothing 1.5");
-    assert_eq!(error.to_string(), "label_smoothing: must be in 0.0..=1.0, got 1.5");
+    assert_eq!(
+        error.to_string(),
+        "label_smoothing: must be in 0.0..=1.0, got 1.5"
+    );
     let text = json!({"delta": 0.0}).to_string();
     assert!(HuberLossConfig::from_json(&text).is_err());
     assert!(SmoothL1LossConfig::from_json(r#"{"beta": -1.0}"#).is_err());

@@ -94,3 +94,44 @@ impl BceWithLogitsLoss {
         bce_with_logits(logits, targets, &self.config)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equals_the_sigmoid_composition_where_that_is_finite() -> crate::Result<()> {
+        let x = Tensor::from_vec(vec![-2.0, -0.5, 0.0, 0.7, 3.0, 1.2], &[2, 3])?;
+        let y = Tensor::from_vec(vec![0.0, 1.0, 0.5, 0.2, 1.0, 0.0], &[2, 3])?;
+        let config = BceWithLogitsLossConfig {
+            pos_weight: Some(vec![2.0, 1.0, 0.5]),
+            ..Default::default()
+        };
+        let fused = bce_with_logits(&x, &y, &config)?.item();
+        // -(p·y·log σ(x) + (1 - y)·log(1 - σ(x))), averaged.
+        let p = Tensor::from_vec(vec![2.0, 1.0, 0.5], &[3])?;
+        let (s, one) = (x.sigmoid(), Tensor::ones(&[2, 3]));
+        let positive = p.mul(&y).mul(&s.log());
+        let negative = one.sub(&y).mul(&one.sub(&s).log());
+        let composed = positive.add(&negative).mean().neg().item();
+        assert!((fused - composed).abs() < 1e-6, "{fused} vs {composed}");
+        Ok(())
+    }
+
+    #[test]
+    fn huge_logits_give_finite_losses_and_gradients() -> crate::Result<()> {
+        let x = Tensor::from_vec(vec![1e4, -1e4], &[2])?;
+        x.set_requires_grad(true);
+        let y = Tensor::from_vec(vec![0.0, 0.0], &[2])?;
+        let loss = bce_with_logits(&x, &y, &BceWithLogitsLossConfig::default())?;
+        // Wrong and certain: 1e4; right and certain: 0; mean 5e3.
+        assert_eq!(loss.item(), 5e3);
+        loss.backward();
+        // (σ(x) - y)/2.
+        assert_eq!(
+            x.grad().map(|g| g.iter().copied().collect()),
+            Some(vec![0.5, 0.0])
+        );
+        Ok(())
+    }
+}

@@ -107,3 +107,69 @@ impl CrossEntropyLoss {
         cross_entropy(logits, labels, &self.config)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logits() -> Tensor {
+        let values = vec![
+            0.3, -1.2, 2.0, 0.5, 1.1, -0.4, 0.0, 0.9, -2.0, 1.5, 0.2, 0.7,
+        ];
+        let logits = Tensor::from_vec(values, &[3, 4]).expect("12 values");
+        logits.set_requires_grad(true);
+        logits
+    }
+
+    #[test]
+    fn fused_cross_entropy_equals_log_softmax_gather_mean_with_its_gradient() -> crate::Result<()> {
+        let (fused, composed) = (logits(), logits());
+        let labels = [2, 0, 3];
+        cross_entropy(&fused, &labels, &CrossEntropyLossConfig::default())?.backward();
+        let picked = composed.log_softmax(1).gather(1, &labels);
+        picked.mean().neg().backward();
+        let (a, b) = (fused.grad(), composed.grad());
+        let (a, b) = (a.expect("fused grad"), b.expect("composed grad"));
+        assert!(a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() < 1e-7));
+        Ok(())
+    }
+
+    #[test]
+    fn full_label_smoothing_is_the_cross_entropy_with_the_uniform_distribution() -> crate::Result<()>
+    {
+        let x = logits();
+        let config = CrossEntropyLossConfig {
+            label_smoothing: 1.0,
+            ..Default::default()
+        };
+        // ε = 1: -(1/C) Σ_c log softmax(x)_c, whatever the label.
+        let loss = cross_entropy(&x, &[0, 1, 2], &config)?.item();
+        let uniform = x.log_softmax(1).mean().neg().item();
+        assert!((loss - uniform).abs() < 1e-6, "{loss} vs {uniform}");
+        Ok(())
+    }
+
+    #[test]
+    fn an_ignore_index_inside_the_class_range_ignores_that_class() -> crate::Result<()> {
+        let x = logits();
+        let config = CrossEntropyLossConfig {
+            ignore_index: 1,
+            reduction: Reduction::None,
+            ..Default::default()
+        };
+        let per_sample = cross_entropy(&x, &[1, 0, 1], &config)?.to_vec();
+        assert_eq!(per_sample[0], 0.0);
+        assert_eq!(per_sample[2], 0.0);
+        assert!(per_sample[1] > 0.0);
+        Ok(())
+    }
+
+    #[test]
+    fn inference_under_no_grad_records_nothing() -> crate::Result<()> {
+        let x = logits();
+        let _guard = crate::tensor::no_grad();
+        let loss = cross_entropy(&x, &[0, 1, 2], &CrossEntropyLossConfig::default())?;
+        assert!(!loss.requires_grad());
+        Ok(())
+    }
+}

@@ -77,3 +77,29 @@ pub(super) fn class_targets(
         total_weight,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignored_labels_are_none_and_not_counted_in_the_total_weight() -> crate::Result<()> {
+        let input = Tensor::zeros(&[4, 3]);
+        let labels = Tensor::from_vec(vec![2.0, -100.0, 0.0, 2.0], &[4])?;
+        let weight = [0.5, 1.0, 2.0];
+        let targets = class_targets("test", &input, &labels, Some(&weight), -100)?;
+        assert_eq!(targets.classes, vec![Some(2), None, Some(0), Some(2)]);
+        assert_eq!(targets.total_weight, 4.5);
+        Ok(())
+    }
+
+    #[test]
+    fn spatial_labels_are_read_in_row_major_order() -> crate::Result<()> {
+        let input = Tensor::zeros(&[2, 3, 2]);
+        let labels = ndarray::arr2(&[[0usize, 1], [2, 0]]).into_dyn();
+        let targets = class_targets("test", &input, &labels, None, -100)?;
+        assert_eq!(targets.classes, vec![Some(0), Some(1), Some(2), Some(0)]);
+        assert_eq!(targets.total_weight, 4.0);
+        Ok(())
+    }
+}

@@ -239,3 +239,35 @@ pub(crate) fn from_row_major(values: Vec<f32>, shape: &[usize]) -> ArrayD<f32> {
     ArrayD::from_shape_vec(IxDyn(shape), values)
         .expect("minitrainer internal error: loss values do not fill their shape")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::arr1;
+
+    #[test]
+    fn log_sum_exp_keeps_the_maximum_apart_and_finite() {
+        let (max, log_sum) = log_sum_exp(arr1(&[1000.0, 1000.0, -1000.0]).view());
+        assert_eq!(max, 1000.0);
+        assert!((log_sum - std::f32::consts::LN_2).abs() < 1e-7);
+    }
+
+    #[test]
+    fn a_mean_over_nothing_is_zero_with_a_zero_gradient() {
+        let nothing = LossReduction::Sum { divisor: 0.0 };
+        let out = nothing.reduce(ArrayD::zeros(IxDyn(&[3])));
+        assert_eq!(out.shape(), &[] as &[usize]);
+        assert_eq!(out.first(), Some(&0.0));
+        let grad = nothing.per_element(ArrayD::from_elem(IxDyn(&[]), 1.0), &[3]);
+        assert_eq!(grad.iter().copied().collect::<Vec<_>>(), vec![0.0; 3]);
+    }
+
+    #[test]
+    fn huber_is_smooth_l1_times_delta() {
+        for d in [-3.0, -0.4, 0.0, 0.25, 0.5, 2.0] {
+            let huber = PointwiseLoss::Huber { delta: 0.5 }.value(d);
+            let smooth = PointwiseLoss::SmoothL1 { beta: 0.5 }.value(d);
+            assert!((huber - 0.5 * smooth).abs() < 1e-7, "d = {d}");
+        }
+    }
+}
