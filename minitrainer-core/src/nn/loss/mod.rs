@@ -103,6 +103,8 @@ macro_rules! loss_module {
 
         $crate::nn::leaf_module!($ty { params: [], buffers: [] });
 
+        // Not a useful suggestion in "types implementing `Build`" help lists.
+        #[diagnostic::do_not_recommend]
         impl $crate::build::Build for $ty {
             type Config = $config;
 
