@@ -6,6 +6,7 @@
 use crate::config::ConfigError;
 use crate::metrics::MetricError;
 use crate::module::ModuleError;
+use crate::nn::loss::LossError;
 use crate::optim::OptimError;
 use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
@@ -31,6 +32,10 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
 
+    // ---- nn --------------------------------------------------------------------------------
+    /// A loss could not be computed (a label out of range, shapes that do not fit, ...).
+    #[error(transparent)]
+    Loss(#[from] LossError),
     // ---- optim -----------------------------------------------------------------------------
     /// Building an optimizer (hyperparameters, groups, name) or loading its state failed.
     #[error(transparent)]

@@ -22,6 +22,7 @@ mod dropout;
 mod embedding;
 mod layer_norm;
 mod linear;
+pub mod loss;
 mod sequential;
 
 #[cfg(test)]

@@ -55,6 +55,40 @@ pub trait IntoIndices {
     /// its position, e.g. `gather: index -1 at position [1] is not a non-negative whole
     /// number`.
     fn into_indices(self, op: &str) -> ArrayD<usize>;
+
+    /// These indices as signed class labels, for the losses, without panicking: a tensor's
+    /// negative whole numbers are kept (a loss compares them with its `ignore_index`, such as
+    /// PyTorch's `-100`, and reports any other as out of range).
+    ///
+    /// The default converts [`into_indices`](IntoIndices::into_indices), which cannot fail
+    /// for integer sources.
+    ///
+    /// # Errors
+    /// For a tensor, [`NotALabel`] for the first value (in row-major order) that is not a
+    /// whole number of magnitude at most 2²⁴.
+    fn into_labels(self) -> Result<ArrayD<i64>, NotALabel>
+    where
+        Self: Sized,
+    {
+        // A usize above i64::MAX is no valid label either; saturating keeps it out of range.
+        Ok(self
+            .into_indices("labels")
+            .mapv(|i| i64::try_from(i).unwrap_or(i64::MAX)))
+    }
+}
+
+/// A label tensor held a value that is not a whole number (or one too large to be exact in
+/// `f32`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "label {value} at position {position:?} is not a whole number; a label tensor must hold \
+     class indices 0, 1, 2, … (whole numbers up to 2^24 = 16777216)"
+)]
+pub struct NotALabel {
+    /// The value.
+    pub value: f32,
+    /// Its position in the label tensor.
+    pub position: Vec<usize>,
 }
 
 impl IntoIndices for &[usize] {
@@ -112,11 +146,26 @@ impl IntoIndices for &Tensor {
         // Every value is a whole number in 0..=2²⁴, so the cast is exact.
         values.mapv(|x| x as usize)
     }
+
+    fn into_labels(self) -> Result<ArrayD<i64>, NotALabel> {
+        let values = self.data();
+        let is_label = |x: f32| x.abs() <= MAX_EXACT_INDEX && x.fract() == 0.0;
+        if let Some((position, &value)) = values.indexed_iter().find(|&(_, &x)| !is_label(x)) {
+            let position = position.slice().to_vec();
+            return Err(NotALabel { value, position });
+        }
+        // Every value is a whole number of magnitude at most 2²⁴, so the cast is exact.
+        Ok(values.mapv(|x| x as i64))
+    }
 }
 
 impl IntoIndices for Tensor {
     fn into_indices(self, op: &str) -> ArrayD<usize> {
         (&self).into_indices(op)
+    }
+
+    fn into_labels(self) -> Result<ArrayD<i64>, NotALabel> {
+        (&self).into_labels()
     }
 }
 

@@ -23,8 +23,11 @@ mod random;
 
 pub use error::TensorError;
 pub use grad_mode::{GradModeGuard, enable_grad, is_grad_enabled, no_grad};
-pub use indices::IntoIndices;
+pub use indices::{IntoIndices, NotALabel};
 pub use random::seeded_rng;
+
+// The fused losses' records, built by `nn::loss` once it has checked labels and options.
+pub(crate) use ops::loss::{BceLoss, ClassLoss, LossReduction, PointwiseLoss};
 
 use ndarray::ArrayD;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -7,6 +7,7 @@
 use ndarray::ArrayD;
 
 use super::Tensor;
+use super::ops::loss::{BceLoss, ClassLoss, LossReduction, PointwiseLoss};
 
 /// How a non-leaf tensor was computed: the op and the tensors it read.
 pub(crate) struct Node {
@@ -103,4 +104,17 @@ pub(crate) enum Op {
     Softmax { axis: usize },
     /// Log-softmax along `axis`.
     LogSoftmax { axis: usize },
+
+    // ---- losses (inputs: [logits] or [prediction, target]) ----------------------------------
+    /// Cross-entropy of logits (classes on axis 1) against class labels, fused.
+    CrossEntropy(ClassLoss),
+    /// Negative log-likelihood of log-probabilities (classes on axis 1) against class labels.
+    Nll(ClassLoss),
+    /// Binary cross-entropy of logits against probabilities.
+    BceWithLogits(BceLoss),
+    /// A pointwise regression loss of `prediction - target`.
+    Pointwise {
+        loss: PointwiseLoss,
+        reduction: LossReduction,
+    },
 }

@@ -3,7 +3,7 @@
 //! output gradient into its inputs' gradients.
 //!
 //! The derivatives live one file per op family, mirroring `ops/`: `arithmetic`, `matmul`,
-//! `shape`, `index`, `reduce`, `activation`. Each op has one function there whose first
+//! `shape`, `index`, `reduce`, `activation`, `loss`. Each op has one function there whose first
 //! comment line is its derivative, with its helpers beside it; [`input_grads`] maps every
 //! [`Op`] to its function, so a new variant does not compile until its derivative exists.
 //!
@@ -14,6 +14,7 @@
 mod activation;
 mod arithmetic;
 mod index;
+mod loss;
 mod matmul;
 mod reduce;
 mod shape;
@@ -186,5 +187,12 @@ fn input_grads(node: &Node, out: &Tensor, grad: ArrayD<f32>) -> Grads {
         Op::Silu => activation::silu(s, grad),
         Op::Softmax { axis } => activation::softmax(s, grad, *axis),
         Op::LogSoftmax { axis } => activation::log_softmax(s, grad, *axis),
+        Op::CrossEntropy(record) => loss::cross_entropy(s, grad, record),
+        Op::Nll(record) => loss::nll(s, grad, record),
+        Op::BceWithLogits(record) => loss::bce_with_logits(s, grad, record),
+        Op::Pointwise {
+            loss: kind,
+            reduction,
+        } => loss::pointwise(s, grad, *kind, *reduction),
     }
 }
