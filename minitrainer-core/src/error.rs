@@ -5,6 +5,8 @@
 
 use crate::config::ConfigError;
 use crate::module::ModuleError;
+use crate::optim::ClipError;
+use crate::optim::schedule::ScheduleError;
 use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
 use crate::tensor::TensorError;
@@ -28,6 +30,16 @@ pub enum Error {
     /// A config was invalid or could not be parsed.
     #[error(transparent)]
     Config(#[from] ConfigError),
+
+    // ---- optim -----------------------------------------------------------------------------
+    /// A learning-rate scheduler could not be built, stepped or restored.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+
+    /// Gradient clipping was given a bad argument, or met a non-finite norm it was told to
+    /// refuse.
+    #[error(transparent)]
+    Clip(#[from] ClipError),
 
     // ---- weights ---------------------------------------------------------------------------
     /// A weight file (or a pretrained directory's file) could not be read or written.
