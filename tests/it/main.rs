@@ -9,5 +9,6 @@ mod pretrained;
 mod registry;
 mod rng_state;
 mod saved_config;
+mod schedule;
 mod state_dict;
 mod threads;
