@@ -48,7 +48,12 @@ fn cases() -> Vec<Case> {
         .map(|case| Case {
             spec: case["spec"].to_string(),
             steps: case["steps"].as_u64().expect("steps") as usize,
-            lrs: case["lrs"].as_array().expect("lrs").iter().map(floats).collect(),
+            lrs: case["lrs"]
+                .as_array()
+                .expect("lrs")
+                .iter()
+                .map(floats)
+                .collect(),
             metrics: case.get("metrics").map(floats),
         })
         .collect()
@@ -93,7 +98,11 @@ fn every_scheduler_follows_pytorchs_sequence() -> TestResult {
     let (mut exact, mut total) = (0, 0);
     for case in cases() {
         let (mut scheduler, mut lrs) = start(&case)?;
-        assert_close(&lrs, &case.lrs[0], &format!("{} at construction", case.spec));
+        assert_close(
+            &lrs,
+            &case.lrs[0],
+            &format!("{} at construction", case.spec),
+        );
         for i in 0..case.steps {
             step(scheduler.as_mut(), &mut lrs, &case, i)?;
             let want = &case.lrs[i + 1];
@@ -179,7 +188,10 @@ fn a_state_of_another_scheduler_or_malformed_is_refused_naming_the_field() -> Te
     assert!(err.contains("`last_lr` has 2 entries"), "{err}");
     state["step_count"] = serde_json::json!(-1);
     let err = step_lr.load_state(&state).unwrap_err().to_string();
-    assert!(err.contains("`step_count` must be a non-negative integer"), "{err}");
+    assert!(
+        err.contains("`step_count` must be a non-negative integer"),
+        "{err}"
+    );
     assert_eq!(step_lr.state(), before, "a refused state changes nothing");
 
     let spec = r#"{"name": "sequential_lr", "milestones": [2],
@@ -188,7 +200,10 @@ fn a_state_of_another_scheduler_or_malformed_is_refused_naming_the_field() -> Te
     let mut state = sequential.state();
     state["children"][1]["last_epoch"] = Value::from("x");
     let err = sequential.load_state(&state).unwrap_err().to_string();
-    assert!(err.contains("`children.1.last_epoch` must be an integer"), "{err}");
+    assert!(
+        err.contains("`children.1.last_epoch` must be an integer"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -208,19 +223,46 @@ fn plateau_state_keeps_its_infinite_best() -> TestResult {
 #[test]
 fn config_errors_name_the_scheduler_and_the_field() {
     let cases = [
-        ("step_lr(step_size=0)", "invalid `step_lr` config: step_size: must be >= 1, got 0"),
+        (
+            "step_lr(step_size=0)",
+            "invalid `step_lr` config: step_size: must be >= 1, got 0",
+        ),
         ("exponential_lr(gamma=-0.5)", "gamma: must be > 0, got -0.5"),
-        ("linear_lr(start_factor=0)", "start_factor: must be > 0, got 0.0"),
-        ("one_cycle_lr(max_lr=0.1, total_steps=10, pct_start=1.5)", "pct_start: must be in 0.0..=1.0"),
-        ("reduce_lr_on_plateau(factor=1.0)", "factor: must be in (0, 1), got 1.0"),
-        ("reduce_lr_on_plateau(mode=\"mni\")", "did you mean \"min\"?"),
-        ("cosine_annealing_lr(tmax=3)", "unknown field \"tmax\"; did you mean \"t_max\"?"),
-        ("sequential_lr(milestones=[3], schedulers=[\"step_lr(step_size=2)\"])", "1 schedulers need 0 milestones"),
-        ("sequential_lr(milestones=[], schedulers=[\"reduce_lr_on_plateau\"])", "can't be a child scheduler"),
+        (
+            "linear_lr(start_factor=0)",
+            "start_factor: must be > 0, got 0.0",
+        ),
+        (
+            "one_cycle_lr(max_lr=0.1, total_steps=10, pct_start=1.5)",
+            "pct_start: must be in 0.0..=1.0",
+        ),
+        (
+            "reduce_lr_on_plateau(factor=1.0)",
+            "factor: must be in (0, 1), got 1.0",
+        ),
+        (
+            "reduce_lr_on_plateau(mode=\"mni\")",
+            "did you mean \"min\"?",
+        ),
+        (
+            "cosine_annealing_lr(tmax=3)",
+            "unknown field \"tmax\"; did you mean \"t_max\"?",
+        ),
+        (
+            "sequential_lr(milestones=[3], schedulers=[\"step_lr(step_size=2)\"])",
+            "1 schedulers need 0 milestones",
+        ),
+        (
+            "sequential_lr(milestones=[], schedulers=[\"reduce_lr_on_plateau\"])",
+            "can't be a child scheduler",
+        ),
         ("step_lr(step_size=3", "malformed scheduler spec"),
     ];
     for (spec, message) in cases {
-        let err = scheduler_from_str(spec, &[0.1]).err().expect(spec).to_string();
+        let err = scheduler_from_str(spec, &[0.1])
+            .err()
+            .expect(spec)
+            .to_string();
         assert!(err.contains(message), "{spec}: {err}");
     }
 }
@@ -235,7 +277,10 @@ fn an_unknown_scheduler_is_refused_with_a_suggestion_and_the_list() {
         message.starts_with(r#"unknown scheduler "exponetial_lr"; did you mean "exponential_lr"?"#),
         "{message}"
     );
-    assert!(message.contains(r#"(known: "step_lr", "multi_step_lr""#), "{message}");
+    assert!(
+        message.contains(r#"(known: "step_lr", "multi_step_lr""#),
+        "{message}"
+    );
     let minitrainer::Error::Schedule(ScheduleError::UnknownScheduler { known, .. }) = err.into()
     else {
         panic!("a schedule error in crate::Error");
@@ -248,7 +293,10 @@ fn plateau_needs_a_metric_and_others_ignore_it() -> TestResult {
     let mut lrs = vec![0.1];
     let mut plateau = scheduler_from_str("reduce_lr_on_plateau", &lrs)?;
     assert!(plateau.needs_metric());
-    assert!(matches!(plateau.step(&mut lrs), Err(ScheduleError::MetricRequired { .. })));
+    assert!(matches!(
+        plateau.step(&mut lrs),
+        Err(ScheduleError::MetricRequired { .. })
+    ));
     let mut step_lr = scheduler_from_str("step(step_size=1, gamma=0.5)", &lrs)?;
     step_lr.step_with_metric(&mut lrs, 123.0)?;
     assert_eq!(lrs, [0.05]);
@@ -260,8 +308,14 @@ fn stepping_an_optimizer_with_other_groups_is_an_error() -> TestResult {
     let mut scheduler = scheduler_from_str("step_lr(step_size=1)", &[0.1, 0.01])?;
     let mut three = vec![0.1, 0.01, 0.001];
     let err = scheduler.step(&mut three).unwrap_err().to_string();
-    assert!(err.contains("has 3 entries, but the scheduler was built for 2"), "{err}");
-    assert!(matches!(scheduler_from_str("step_lr(step_size=1)", &[]), Err(ScheduleError::NoGroups)));
+    assert!(
+        err.contains("has 3 entries, but the scheduler was built for 2"),
+        "{err}"
+    );
+    assert!(matches!(
+        scheduler_from_str("step_lr(step_size=1)", &[]),
+        Err(ScheduleError::NoGroups)
+    ));
     Ok(())
 }
 
@@ -272,7 +326,12 @@ fn params(case: &Value) -> Result<Vec<Param>, minitrainer::Error> {
     let grads = case["grads"].as_array().expect("grads");
     let mut params = vec![];
     for (shape, grad) in shapes.iter().zip(grads) {
-        let shape: Vec<usize> = shape.as_array().expect("a shape").iter().map(|d| d.as_u64().expect("a size") as usize).collect();
+        let shape: Vec<usize> = shape
+            .as_array()
+            .expect("a shape")
+            .iter()
+            .map(|d| d.as_u64().expect("a size") as usize)
+            .collect();
         let grad: Vec<f32> = floats(grad).into_iter().map(|x| x as f32).collect();
         let param = Param::new(&Tensor::zeros(&shape));
         // d Σ(p · g)/dp = g: plants the fixture's gradient.
@@ -284,29 +343,53 @@ fn params(case: &Value) -> Result<Vec<Param>, minitrainer::Error> {
 }
 
 fn assert_close_f32(got: f32, want: f32, what: &str) {
-    assert!((got - want).abs() <= CLIP_RTOL * want.abs().max(1e-30), "{what}: {got} vs PyTorch {want}");
+    assert!(
+        (got - want).abs() <= CLIP_RTOL * want.abs().max(1e-30),
+        "{what}: {got} vs PyTorch {want}"
+    );
 }
 
 #[test]
 fn clipping_matches_pytorch() -> TestResult {
     for case in fixture()["clip"].as_array().expect("clip cases") {
         let params = params(case)?;
-        let what = format!("{} {:?} {:?}", case["kind"], case.get("max_norm"), case.get("norm_type"));
+        let what = format!(
+            "{} {:?} {:?}",
+            case["kind"],
+            case.get("max_norm"),
+            case.get("norm_type")
+        );
         if case["kind"] == "norm" {
             let max_norm = floats(&Value::Array(vec![case["max_norm"].clone()]))[0] as f32;
             let norm_type = floats(&Value::Array(vec![case["norm_type"].clone()]))[0] as f32;
             let total = clip_grad_norm(&params, max_norm, norm_type)?;
-            assert_close_f32(total, case["total_norm"].as_f64().expect("a norm") as f32, &what);
+            assert_close_f32(
+                total,
+                case["total_norm"].as_f64().expect("a norm") as f32,
+                &what,
+            );
         } else {
-            clip_grad_value(&params, case["clip_value"].as_f64().expect("a value") as f32)?;
+            clip_grad_value(
+                &params,
+                case["clip_value"].as_f64().expect("a value") as f32,
+            )?;
         }
-        for (param, want) in params.iter().zip(case["clipped"].as_array().expect("clipped")) {
+        for (param, want) in params
+            .iter()
+            .zip(case["clipped"].as_array().expect("clipped"))
+        {
             let got = param.grad().expect("a gradient");
             for (g, w) in got.iter().zip(floats(want)) {
                 assert_close_f32(*g, w as f32, &what);
             }
         }
-        assert!(params.last().expect("the gradient-less one").grad().is_none());
+        assert!(
+            params
+                .last()
+                .expect("the gradient-less one")
+                .grad()
+                .is_none()
+        );
     }
     Ok(())
 }

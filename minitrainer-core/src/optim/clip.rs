@@ -100,7 +100,7 @@ pub fn grad_norm<P: GradSource>(
     params: impl IntoIterator<Item = P>,
     norm_type: f32,
 ) -> Result<f32, ClipError> {
-    if !(norm_type >= 0.0) {
+    if norm_type.is_nan() || norm_type < 0.0 {
         return Err(ClipError::NormType(norm_type));
     }
     let norms: Vec<f32> = params
@@ -158,21 +158,30 @@ pub fn clip_grad_norm_with<P: GradSource>(
     norm_type: f32,
     non_finite: NonFinite,
 ) -> Result<f32, ClipError> {
-    if !(max_norm >= 0.0) {
+    if max_norm.is_nan() || max_norm < 0.0 {
         return Err(ClipError::MaxNorm(max_norm));
     }
     let params: Vec<P> = params.into_iter().collect();
     let total = grad_norm(params.iter().map(GradSource::grad_tensor), norm_type)?;
     if !total.is_finite() && non_finite == NonFinite::Error {
-        return Err(ClipError::NonFiniteNorm { norm: total, norm_type });
+        return Err(ClipError::NonFiniteNorm {
+            norm: total,
+            norm_type,
+        });
     }
     // PyTorch: clip_coef = max_norm / (total + 1e-6), which a tensor computes as
     // reciprocal(total + 1e-6) · max_norm, in f32; then clamp(max = 1) and multiply.
     let coef = ((total + 1e-6).recip() * max_norm).min(1.0);
     // NaN stays NaN (f32::min would drop it), as torch.clamp keeps it.
-    let coef = if coef.is_nan() || total.is_nan() { f32::NAN } else { coef };
+    let coef = if coef.is_nan() || total.is_nan() {
+        f32::NAN
+    } else {
+        coef
+    };
     for param in &params {
-        param.grad_tensor().update_grad(|g| g.mapv_inplace(|x| x * coef));
+        param
+            .grad_tensor()
+            .update_grad(|g| g.mapv_inplace(|x| x * coef));
     }
     Ok(total)
 }
@@ -186,7 +195,7 @@ pub fn clip_grad_value<P: GradSource>(
     params: impl IntoIterator<Item = P>,
     clip_value: f32,
 ) -> Result<(), ClipError> {
-    if !(clip_value >= 0.0) {
+    if clip_value.is_nan() || clip_value < 0.0 {
         return Err(ClipError::ClipValue(clip_value));
     }
     for param in params {
@@ -244,15 +253,27 @@ mod tests {
     fn value_clipping_clamps_each_entry() -> Result<(), ClipError> {
         let a = with_grad(vec![-3.0, 0.5, 2.0]);
         clip_grad_value([&a], 1.0)?;
-        assert_eq!(a.grad().unwrap().into_raw_vec_and_offset().0, [-1.0, 0.5, 1.0]);
-        assert!(matches!(clip_grad_value([&a], -1.0), Err(ClipError::ClipValue(_))));
+        assert_eq!(
+            a.grad().unwrap().into_raw_vec_and_offset().0,
+            [-1.0, 0.5, 1.0]
+        );
+        assert!(matches!(
+            clip_grad_value([&a], -1.0),
+            Err(ClipError::ClipValue(_))
+        ));
         Ok(())
     }
 
     #[test]
     fn bad_arguments_are_errors() {
         let a = with_grad(vec![1.0]);
-        assert!(matches!(clip_grad_norm([&a], f32::NAN, 2.0), Err(ClipError::MaxNorm(_))));
-        assert!(matches!(clip_grad_norm([&a], 1.0, -1.0), Err(ClipError::NormType(_))));
+        assert!(matches!(
+            clip_grad_norm([&a], f32::NAN, 2.0),
+            Err(ClipError::MaxNorm(_))
+        ));
+        assert!(matches!(
+            clip_grad_norm([&a], 1.0, -1.0),
+            Err(ClipError::NormType(_))
+        ));
     }
 }

@@ -8,5 +8,8 @@ mod clip;
 mod learning_rates;
 pub mod schedule;
 
-pub use clip::{ClipError, GradSource, NonFinite, clip_grad_norm, clip_grad_norm_with, clip_grad_value, grad_norm};
+pub use clip::{
+    ClipError, GradSource, NonFinite, clip_grad_norm, clip_grad_norm_with, clip_grad_value,
+    grad_norm,
+};
 pub use learning_rates::LearningRates;

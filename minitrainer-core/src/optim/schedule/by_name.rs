@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 
 use super::chainable::{Chainable, LrRule};
 use super::{
-    CosineAnnealingLrConfig, ExponentialLrConfig, LinearLrConfig, LrScheduler,
-    MultiStepLrConfig, OneCycleLrConfig, ReduceLrOnPlateau, ReduceLrOnPlateauConfig,
-    ScheduleError, SequentialLr, SequentialLrConfig, StepLrConfig,
+    CosineAnnealingLrConfig, ExponentialLrConfig, LinearLrConfig, LrScheduler, MultiStepLrConfig,
+    OneCycleLrConfig, ReduceLrOnPlateau, ReduceLrOnPlateauConfig, ScheduleError, SequentialLr,
+    SequentialLrConfig, StepLrConfig,
 };
 use crate::config::{Config, parse_call};
 
@@ -118,8 +118,12 @@ fn known_name(name: &str) -> Result<&'static str, ScheduleError> {
     })
 }
 
-fn decode<C: Config>(fields: Map<String, Value>, scheduler: &'static str) -> Result<C, ScheduleError> {
-    C::from_value(Value::Object(fields)).map_err(|source| ScheduleError::Config { scheduler, source })
+fn decode<C: Config>(
+    fields: Map<String, Value>,
+    scheduler: &'static str,
+) -> Result<C, ScheduleError> {
+    C::from_value(Value::Object(fields))
+        .map_err(|source| ScheduleError::Config { scheduler, source })
 }
 
 /// The rule of a chainable scheduler.
@@ -140,7 +144,10 @@ fn rule(name: &'static str, fields: Map<String, Value>) -> Result<Box<dyn LrRule
     })
 }
 
-fn sequential(mut fields: Map<String, Value>, base_lrs: &[f64]) -> Result<SequentialLr, ScheduleError> {
+fn sequential(
+    mut fields: Map<String, Value>,
+    base_lrs: &[f64],
+) -> Result<SequentialLr, ScheduleError> {
     let children = match fields.remove("schedulers") {
         Some(Value::Array(children)) => children,
         Some(other) => {
@@ -173,25 +180,35 @@ mod tests {
 
     #[test]
     fn unknown_names_get_a_suggestion_and_the_list() {
-        let err = scheduler_from_str("cosine_anealing_lr(t_max=3)", &[0.1]).err().unwrap();
+        let err = scheduler_from_str("cosine_anealing_lr(t_max=3)", &[0.1])
+            .err()
+            .unwrap();
         let message = err.to_string();
-        assert!(message.starts_with(
-            r#"unknown scheduler "cosine_anealing_lr"; did you mean "cosine_annealing_lr"?"#
-        ), "{message}");
+        assert!(
+            message.starts_with(
+                r#"unknown scheduler "cosine_anealing_lr"; did you mean "cosine_annealing_lr"?"#
+            ),
+            "{message}"
+        );
         assert!(message.contains(r#""reduce_lr_on_plateau""#), "{message}");
     }
 
     #[test]
     fn short_names_and_both_forms_build_the_same_scheduler() -> Result<(), ScheduleError> {
         let compact = scheduler_from_str("step(step_size=3, gamma=0.5)", &[1.0])?;
-        let json = scheduler_from_str(r#"{"name": "step_lr", "step_size": 3, "gamma": 0.5}"#, &[1.0])?;
+        let json = scheduler_from_str(
+            r#"{"name": "step_lr", "step_size": 3, "gamma": 0.5}"#,
+            &[1.0],
+        )?;
         assert_eq!(compact.state(), json.state());
         Ok(())
     }
 
     #[test]
     fn a_json_spec_without_a_name_is_refused() {
-        let err = scheduler_from_str(r#"{"step_size": 3}"#, &[1.0]).err().unwrap();
+        let err = scheduler_from_str(r#"{"step_size": 3}"#, &[1.0])
+            .err()
+            .unwrap();
         assert!(matches!(err, ScheduleError::MissingName { .. }), "{err}");
     }
 }

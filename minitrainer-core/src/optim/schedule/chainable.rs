@@ -71,7 +71,12 @@ impl LrRule for Box<dyn LrRule> {
     fn base_lrs(&self, initial: &[f64]) -> Vec<f64> {
         (**self).base_lrs(initial)
     }
-    fn get_lr(&self, clock: Clock, current: &[f64], base: &[f64]) -> Result<Vec<f64>, ScheduleError> {
+    fn get_lr(
+        &self,
+        clock: Clock,
+        current: &[f64],
+        base: &[f64],
+    ) -> Result<Vec<f64>, ScheduleError> {
         (**self).get_lr(clock, current, base)
     }
     fn closed_form(&self, last_epoch: i64, base_lrs: &[f64]) -> Vec<f64> {
@@ -144,14 +149,21 @@ impl<R: LrRule> Chainable<R> {
     }
 
     /// PyTorch's `_initial_step()`: the counter restarts and the step to t = 0 is taken.
-    pub(super) fn initial_step(&mut self, target: &mut dyn LearningRates) -> Result<(), ScheduleError> {
+    pub(super) fn initial_step(
+        &mut self,
+        target: &mut dyn LearningRates,
+    ) -> Result<(), ScheduleError> {
         self.step_count = 0;
         self.advance(target, true)
     }
 
     /// PyTorch's `_update_lr(epoch)`: jump to `epoch` with the closed form (`sequential_lr`
     /// does this at a milestone, with 0). The step count is left alone, as in PyTorch.
-    pub(super) fn jump_to(&mut self, target: &mut dyn LearningRates, epoch: i64) -> Result<(), ScheduleError> {
+    pub(super) fn jump_to(
+        &mut self,
+        target: &mut dyn LearningRates,
+        epoch: i64,
+    ) -> Result<(), ScheduleError> {
         current_rates(target, self.base_lrs.len())?;
         let rates = self.rule.closed_form(epoch, &self.base_lrs);
         self.last_epoch = epoch;
@@ -165,7 +177,11 @@ impl<R: LrRule> Chainable<R> {
         self.last_epoch -= 1;
     }
 
-    fn advance(&mut self, target: &mut dyn LearningRates, is_initial: bool) -> Result<(), ScheduleError> {
+    fn advance(
+        &mut self,
+        target: &mut dyn LearningRates,
+        is_initial: bool,
+    ) -> Result<(), ScheduleError> {
         let current = current_rates(target, self.base_lrs.len())?;
         let clock = Clock {
             last_epoch: self.last_epoch + 1,

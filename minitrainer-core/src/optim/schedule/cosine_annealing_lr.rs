@@ -32,7 +32,10 @@ pub struct CosineAnnealingLrConfig {
 impl CosineAnnealingLrConfig {
     /// Annealing to 0 over `t_max` steps.
     pub fn new(t_max: usize) -> Self {
-        CosineAnnealingLrConfig { t_max, eta_min: 0.0 }
+        CosineAnnealingLrConfig {
+            t_max,
+            eta_min: 0.0,
+        }
     }
 }
 
@@ -45,7 +48,12 @@ impl LrRule for CosineAnnealingLrConfig {
         validated(self, self.name())
     }
 
-    fn get_lr(&self, clock: Clock, current: &[f64], base: &[f64]) -> Result<Vec<f64>, ScheduleError> {
+    fn get_lr(
+        &self,
+        clock: Clock,
+        current: &[f64],
+        base: &[f64],
+    ) -> Result<Vec<f64>, ScheduleError> {
         let (t, t_max, eta_min) = (clock.last_epoch, self.t_max as f64, self.eta_min);
         if clock.is_initial {
             return Ok(current.to_vec());
@@ -65,8 +73,12 @@ impl LrRule for CosineAnnealingLrConfig {
                 .collect());
         }
         // (1 + cos(π t / T)) / (1 + cos(π (t - 1) / T)) · (lr - η_min) + η_min
-        let ratio = (1.0 + (PI * t as f64 / t_max).cos()) / (1.0 + (PI * (t - 1) as f64 / t_max).cos());
-        Ok(current.iter().map(|lr| ratio * (lr - eta_min) + eta_min).collect())
+        let ratio =
+            (1.0 + (PI * t as f64 / t_max).cos()) / (1.0 + (PI * (t - 1) as f64 / t_max).cos());
+        Ok(current
+            .iter()
+            .map(|lr| ratio * (lr - eta_min) + eta_min)
+            .collect())
     }
 
     fn closed_form(&self, last_epoch: i64, base_lrs: &[f64]) -> Vec<f64> {
@@ -86,14 +98,21 @@ mod tests {
 
     #[test]
     fn reaches_eta_min_at_t_max_and_climbs_back() -> Result<(), ScheduleError> {
-        let config = CosineAnnealingLrConfig { t_max: 4, eta_min: 0.1 };
+        let config = CosineAnnealingLrConfig {
+            t_max: 4,
+            eta_min: 0.1,
+        };
         let mut lrs = vec![1.0];
         let mut scheduler = CosineAnnealingLr::new(config.clone(), &lrs)?;
         for t in 1..=8 {
             scheduler.step(&mut lrs)?;
             // close to the closed form η_min + (1 - η_min)(1 + cos(π t / 4)) / 2
             let want = config.closed_form(t, &[1.0])[0];
-            assert!((lrs[0] - want).abs() < 1e-12, "t = {t}: {} vs {want}", lrs[0]);
+            assert!(
+                (lrs[0] - want).abs() < 1e-12,
+                "t = {t}: {} vs {want}",
+                lrs[0]
+            );
         }
         assert!((lrs[0] - 1.0).abs() < 1e-12);
         Ok(())
@@ -102,6 +121,9 @@ mod tests {
     #[test]
     fn zero_t_max_is_a_config_error() {
         let err = CosineAnnealingLr::new(CosineAnnealingLrConfig::new(0), &[0.1]).unwrap_err();
-        assert!(err.to_string().contains("t_max: must be >= 1, got 0"), "{err}");
+        assert!(
+            err.to_string().contains("t_max: must be >= 1, got 0"),
+            "{err}"
+        );
     }
 }

@@ -25,7 +25,12 @@ impl LrRule for ExponentialLrConfig {
         validated(self, self.name())
     }
 
-    fn get_lr(&self, clock: Clock, current: &[f64], _base: &[f64]) -> Result<Vec<f64>, ScheduleError> {
+    fn get_lr(
+        &self,
+        clock: Clock,
+        current: &[f64],
+        _base: &[f64],
+    ) -> Result<Vec<f64>, ScheduleError> {
         // initial step: lr; then lr · gamma
         if clock.is_initial {
             return Ok(current.to_vec());
@@ -36,7 +41,10 @@ impl LrRule for ExponentialLrConfig {
     fn closed_form(&self, last_epoch: i64, base_lrs: &[f64]) -> Vec<f64> {
         // base_lr · gamma ** last_epoch
         let power = last_epoch as f64;
-        base_lrs.iter().map(|lr| lr * self.gamma.powf(power)).collect()
+        base_lrs
+            .iter()
+            .map(|lr| lr * self.gamma.powf(power))
+            .collect()
     }
 }
 
@@ -60,6 +68,9 @@ mod tests {
     #[test]
     fn non_positive_gamma_is_a_config_error() {
         let err = ExponentialLr::new(ExponentialLrConfig { gamma: 0.0 }, &[0.1]).unwrap_err();
-        assert!(err.to_string().contains("gamma: must be > 0, got 0.0"), "{err}");
+        assert!(
+            err.to_string().contains("gamma: must be > 0, got 0.0"),
+            "{err}"
+        );
     }
 }

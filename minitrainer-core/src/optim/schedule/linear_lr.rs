@@ -34,7 +34,12 @@ impl LrRule for LinearLrConfig {
         validated(self, self.name())
     }
 
-    fn get_lr(&self, clock: Clock, current: &[f64], _base: &[f64]) -> Result<Vec<f64>, ScheduleError> {
+    fn get_lr(
+        &self,
+        clock: Clock,
+        current: &[f64],
+        _base: &[f64],
+    ) -> Result<Vec<f64>, ScheduleError> {
         let t = clock.last_epoch;
         // t == 0: lr · start_factor
         if t == 0 {
@@ -45,8 +50,8 @@ impl LrRule for LinearLrConfig {
         }
         // lr · (1 + (end - start) / (total_iters · start + (t - 1) · (end - start)))
         let delta = self.end_factor - self.start_factor;
-        let factor = 1.0
-            + delta / (self.total_iters as f64 * self.start_factor + (t - 1) as f64 * delta);
+        let factor =
+            1.0 + delta / (self.total_iters as f64 * self.start_factor + (t - 1) as f64 * delta);
         Ok(current.iter().map(|lr| lr * factor).collect())
     }
 
@@ -94,6 +99,9 @@ mod tests {
             ..LinearLrConfig::default()
         };
         let err = LinearLr::new(config, &[0.1]).unwrap_err().to_string();
-        assert!(err.contains("start_factor: must be <= 1.0, got 1.5"), "{err}");
+        assert!(
+            err.contains("start_factor: must be <= 1.0, got 1.5"),
+            "{err}"
+        );
     }
 }

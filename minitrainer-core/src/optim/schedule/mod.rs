@@ -44,7 +44,9 @@ pub use exponential_lr::{ExponentialLr, ExponentialLrConfig};
 pub use linear_lr::{LinearLr, LinearLrConfig};
 pub use multi_step_lr::{MultiStepLr, MultiStepLrConfig};
 pub use one_cycle_lr::{AnnealStrategy, OneCycleLr, OneCycleLrConfig};
-pub use reduce_lr_on_plateau::{PlateauMode, ReduceLrOnPlateau, ReduceLrOnPlateauConfig, ThresholdMode};
+pub use reduce_lr_on_plateau::{
+    PlateauMode, ReduceLrOnPlateau, ReduceLrOnPlateauConfig, ThresholdMode,
+};
 pub use sequential_lr::{SequentialLr, SequentialLrConfig};
 pub use step_lr::{StepLr, StepLrConfig};
 

@@ -44,7 +44,12 @@ impl LrRule for MultiStepLrConfig {
         validated(self, self.name())
     }
 
-    fn get_lr(&self, clock: Clock, current: &[f64], _base: &[f64]) -> Result<Vec<f64>, ScheduleError> {
+    fn get_lr(
+        &self,
+        clock: Clock,
+        current: &[f64],
+        _base: &[f64],
+    ) -> Result<Vec<f64>, ScheduleError> {
         // last_epoch not in milestones: lr; else lr · gamma ** milestones[last_epoch]
         let count = self.count_at(clock.last_epoch);
         if count == 0 {
@@ -56,7 +61,11 @@ impl LrRule for MultiStepLrConfig {
 
     fn closed_form(&self, last_epoch: i64, base_lrs: &[f64]) -> Vec<f64> {
         // base_lr · gamma ** bisect_right(sorted(milestones), last_epoch)
-        let passed = self.milestones.iter().filter(|&&m| m as i64 <= last_epoch).count();
+        let passed = self
+            .milestones
+            .iter()
+            .filter(|&&m| m as i64 <= last_epoch)
+            .count();
         let factor = self.gamma.powf(passed as f64);
         base_lrs.iter().map(|lr| lr * factor).collect()
     }

@@ -184,7 +184,11 @@ fn phases_have_steps(c: &OneCycleLrConfig) -> Result<(), CheckError> {
         if end == start && first_step <= last_step {
             return Err(CheckError::new(
                 ["pct_start", "total_steps"],
-                format!("phase {} of the cycle has no length (pct_start × total steps = {}); change pct_start or the step count", i + 1, c.pct_start * total),
+                format!(
+                    "phase {} of the cycle has no length (pct_start × total steps = {}); change pct_start or the step count",
+                    i + 1,
+                    c.pct_start * total
+                ),
             ));
         }
         lowest_taken = lowest_taken.max(end);
@@ -217,7 +221,12 @@ impl LrRule for OneCycleLrConfig {
             .collect()
     }
 
-    fn get_lr(&self, clock: Clock, current: &[f64], _base: &[f64]) -> Result<Vec<f64>, ScheduleError> {
+    fn get_lr(
+        &self,
+        clock: Clock,
+        current: &[f64],
+        _base: &[f64],
+    ) -> Result<Vec<f64>, ScheduleError> {
         let total_steps = self.steps();
         if clock.last_epoch > total_steps as i64 {
             return Err(ScheduleError::PastTotalSteps {
@@ -254,7 +263,13 @@ mod tests {
         assert_eq!(seen[1], 1.0);
         assert!((seen[8] - 1.0 / 25.0 / 1e4).abs() < 1e-18);
         let err = scheduler.step(&mut lrs).unwrap_err();
-        assert!(matches!(err, ScheduleError::PastTotalSteps { step: 11, total_steps: 10 }));
+        assert!(matches!(
+            err,
+            ScheduleError::PastTotalSteps {
+                step: 11,
+                total_steps: 10
+            }
+        ));
         assert_eq!(scheduler.last_epoch(), 10, "a refused step changes nothing");
         Ok(())
     }
@@ -268,7 +283,10 @@ mod tests {
         };
         let err = OneCycleLr::new(config, &[0.1]).unwrap_err().to_string();
         assert!(err.contains("max_lr, max_lrs: give either"), "{err}");
-        assert!(err.contains("total_steps, epochs, steps_per_epoch: give either"), "{err}");
+        assert!(
+            err.contains("total_steps, epochs, steps_per_epoch: give either"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -290,6 +308,13 @@ mod tests {
             ..OneCycleLrConfig::new(0.1, 10)
         };
         let err = OneCycleLr::new(config, &[0.1, 0.1]).unwrap_err();
-        assert!(matches!(err, ScheduleError::GroupCount { expected: 2, found: 3, .. }));
+        assert!(matches!(
+            err,
+            ScheduleError::GroupCount {
+                expected: 2,
+                found: 3,
+                ..
+            }
+        ));
     }
 }

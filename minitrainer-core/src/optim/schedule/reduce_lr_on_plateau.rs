@@ -93,7 +93,10 @@ impl ReduceLrOnPlateau {
     /// # Errors
     /// [`ScheduleError::NoGroups`]; [`ScheduleError::Config`] naming the field;
     /// [`ScheduleError::GroupCount`] when `min_lrs` has not one entry per group.
-    pub fn new(config: ReduceLrOnPlateauConfig, initial_lrs: &[f64]) -> Result<Self, ScheduleError> {
+    pub fn new(
+        config: ReduceLrOnPlateauConfig,
+        initial_lrs: &[f64],
+    ) -> Result<Self, ScheduleError> {
         if initial_lrs.is_empty() {
             return Err(ScheduleError::NoGroups);
         }
@@ -171,7 +174,11 @@ impl LrScheduler for ReduceLrOnPlateau {
         })
     }
 
-    fn step_with_metric(&mut self, target: &mut dyn LearningRates, metric: f64) -> Result<(), ScheduleError> {
+    fn step_with_metric(
+        &mut self,
+        target: &mut dyn LearningRates,
+        metric: f64,
+    ) -> Result<(), ScheduleError> {
         let mut rates = current_rates(target, self.min_lrs.len())?;
         self.last_epoch += 1;
         if self.is_better(metric, self.best) {

@@ -19,6 +19,8 @@ pub struct SequentialLrConfig {
     pub milestones: Vec<usize>,
 }
 
+// `validate` functions take `&FieldType`.
+#[allow(clippy::ptr_arg)]
 fn strictly_increasing(milestones: &Vec<usize>) -> Result<(), String> {
     if milestones.windows(2).all(|w| w[0] < w[1]) {
         Ok(())
@@ -73,7 +75,9 @@ impl SequentialLr {
     ) -> Result<Self, ScheduleError> {
         validated(&config, "sequential_lr")?;
         if schedulers.is_empty() {
-            return Err(ScheduleError::Sequential("it needs at least one scheduler".into()));
+            return Err(ScheduleError::Sequential(
+                "it needs at least one scheduler".into(),
+            ));
         }
         if config.milestones.len() + 1 != schedulers.len() {
             return Err(ScheduleError::Sequential(format!(

@@ -43,7 +43,11 @@ impl<'a> StateReader<'a> {
     ) -> Result<Self, ScheduleError> {
         let Some(map) = value.as_object() else {
             return Err(ScheduleError::State {
-                field: if prefix.is_empty() { "(state)".into() } else { prefix.trim_end_matches('.').into() },
+                field: if prefix.is_empty() {
+                    "(state)".into()
+                } else {
+                    prefix.trim_end_matches('.').into()
+                },
                 problem: format!("must be an object as `state()` writes it, got {value}"),
             });
         };
@@ -57,7 +61,10 @@ impl<'a> StateReader<'a> {
                 expected,
                 found: found.clone(),
             }),
-            other => Err(reader.problem("scheduler", format!("must be a scheduler name, got {other}"))),
+            other => Err(reader.problem(
+                "scheduler",
+                format!("must be a scheduler name, got {other}"),
+            )),
         }
     }
 
@@ -94,26 +101,33 @@ impl<'a> StateReader<'a> {
     pub(super) fn uint(&self, field: &str) -> Result<u64, ScheduleError> {
         self.get(field)?.as_u64().ok_or_else(|| {
             let found = self.map.get(field).cloned().unwrap_or_default();
-            self.problem(field, format!("must be a non-negative integer, got {found}"))
+            self.problem(
+                field,
+                format!("must be a non-negative integer, got {found}"),
+            )
         })
     }
 
     /// A float written by [`encode`].
     pub(super) fn float(&self, field: &str) -> Result<f64, ScheduleError> {
-        decode(self.get(field)?)
-            .ok_or_else(|| self.problem(field, format!("must be a number, got {}", self.map[field])))
+        decode(self.get(field)?).ok_or_else(|| {
+            self.problem(field, format!("must be a number, got {}", self.map[field]))
+        })
     }
 
     /// A list of exactly `len` floats written by [`encode_all`].
     pub(super) fn floats(&self, field: &str, len: usize) -> Result<Vec<f64>, ScheduleError> {
         let value = self.get(field)?;
-        let items = value
-            .as_array()
-            .ok_or_else(|| self.problem(field, format!("must be a list of numbers, got {value}")))?;
+        let items = value.as_array().ok_or_else(|| {
+            self.problem(field, format!("must be a list of numbers, got {value}"))
+        })?;
         if items.len() != len {
             return Err(self.problem(
                 field,
-                format!("has {} entries, but the scheduler has {len} parameter groups", items.len()),
+                format!(
+                    "has {} entries, but the scheduler has {len} parameter groups",
+                    items.len()
+                ),
             ));
         }
         items
@@ -157,7 +171,10 @@ mod tests {
         let state = json!({"scheduler": "x", "last_epoch": "three", "lrs": [0.1]});
         let reader = StateReader::new(&state, "x", "children.1.").unwrap();
         let err = reader.int("last_epoch", -1).unwrap_err().to_string();
-        assert!(err.contains("`children.1.last_epoch` must be an integer"), "{err}");
+        assert!(
+            err.contains("`children.1.last_epoch` must be an integer"),
+            "{err}"
+        );
         let err = reader.floats("lrs", 2).unwrap_err().to_string();
         assert!(err.contains("`children.1.lrs` has 1 entries"), "{err}");
         let err = reader.uint("missing").unwrap_err().to_string();
@@ -166,7 +183,12 @@ mod tests {
 
     #[test]
     fn a_state_of_another_scheduler_is_refused() {
-        let err = StateReader::new(&json!({"scheduler": "y"}), "x", "").err().unwrap();
-        assert!(matches!(err, ScheduleError::StateKind { expected: "x", .. }));
+        let err = StateReader::new(&json!({"scheduler": "y"}), "x", "")
+            .err()
+            .unwrap();
+        assert!(matches!(
+            err,
+            ScheduleError::StateKind { expected: "x", .. }
+        ));
     }
 }

@@ -38,7 +38,12 @@ impl LrRule for StepLrConfig {
         validated(self, self.name())
     }
 
-    fn get_lr(&self, clock: Clock, current: &[f64], _base: &[f64]) -> Result<Vec<f64>, ScheduleError> {
+    fn get_lr(
+        &self,
+        clock: Clock,
+        current: &[f64],
+        _base: &[f64],
+    ) -> Result<Vec<f64>, ScheduleError> {
         // if last_epoch == 0 or last_epoch % step_size != 0: lr  else: lr · gamma
         let t = clock.last_epoch;
         if t == 0 || t.rem_euclid(self.step_size as i64) != 0 {
@@ -50,7 +55,10 @@ impl LrRule for StepLrConfig {
     fn closed_form(&self, last_epoch: i64, base_lrs: &[f64]) -> Vec<f64> {
         // base_lr · gamma ** (last_epoch // step_size)
         let power = last_epoch.div_euclid(self.step_size as i64) as f64;
-        base_lrs.iter().map(|lr| lr * self.gamma.powf(power)).collect()
+        base_lrs
+            .iter()
+            .map(|lr| lr * self.gamma.powf(power))
+            .collect()
     }
 }
 
@@ -62,7 +70,13 @@ mod tests {
     #[test]
     fn decays_every_step_size_steps() -> Result<(), ScheduleError> {
         let mut lrs = vec![1.0];
-        let mut scheduler = StepLr::new(StepLrConfig { step_size: 2, gamma: 0.5 }, &lrs)?;
+        let mut scheduler = StepLr::new(
+            StepLrConfig {
+                step_size: 2,
+                gamma: 0.5,
+            },
+            &lrs,
+        )?;
         let mut seen = vec![scheduler.last_lr()[0]];
         for _ in 0..5 {
             scheduler.step(&mut lrs)?;
@@ -75,7 +89,9 @@ mod tests {
 
     #[test]
     fn zero_step_size_is_a_config_error() {
-        let err = StepLr::new(StepLrConfig::new(0), &[0.1]).unwrap_err().to_string();
+        let err = StepLr::new(StepLrConfig::new(0), &[0.1])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("step_size: must be >= 1, got 0"), "{err}");
     }
 }
