@@ -49,7 +49,7 @@ const EXAMPLE: &str = "step_lr(step_size=10)";
 ///     &[0.1],
 /// )?;
 /// assert!((warmup_cosine.last_lr()[0] - 0.01).abs() < 1e-12);
-/// let err = scheduler_from_str("step_lr(step_sise=10)", &[0.1]).unwrap_err();
+/// let err = scheduler_from_str("step_lr(step_sise=10)", &[0.1]).err().unwrap();
 /// assert!(err.to_string().contains(r#"did you mean "step_size"?"#));
 /// # Ok::<(), minitrainer_core::optim::schedule::ScheduleError>(())
 /// ```
