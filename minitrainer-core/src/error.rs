@@ -7,7 +7,9 @@ use crate::config::ConfigError;
 use crate::metrics::MetricError;
 use crate::module::ModuleError;
 use crate::nn::loss::LossError;
+use crate::optim::ClipError;
 use crate::optim::OptimError;
+use crate::optim::schedule::ScheduleError;
 use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
 use crate::tensor::TensorError;
@@ -36,10 +38,20 @@ pub enum Error {
     /// A loss could not be computed (a label out of range, shapes that do not fit, ...).
     #[error(transparent)]
     Loss(#[from] LossError),
+
     // ---- optim -----------------------------------------------------------------------------
     /// Building an optimizer (hyperparameters, groups, name) or loading its state failed.
     #[error(transparent)]
     Optim(#[from] OptimError),
+
+    /// A learning-rate scheduler could not be built, stepped or restored.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+
+    /// Gradient clipping was given a bad argument, or met a non-finite norm it was told to
+    /// refuse.
+    #[error(transparent)]
+    Clip(#[from] ClipError),
 
     // ---- weights ---------------------------------------------------------------------------
     /// A weight file (or a pretrained directory's file) could not be read or written.

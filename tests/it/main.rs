@@ -15,6 +15,7 @@ mod pretrained;
 mod registry;
 mod rng_state;
 mod saved_config;
+mod schedule;
 mod state_dict;
 mod threads;
 

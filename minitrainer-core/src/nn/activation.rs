@@ -49,6 +49,7 @@ macro_rules! activation {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl Build for $ty {
             type Config = NoConfig;
 
@@ -203,6 +204,7 @@ pub struct GeluConfig {
     pub approximate: GeluApproximate,
 }
 
+#[diagnostic::do_not_recommend]
 impl Build for GELU {
     type Config = GeluConfig;
     fn build(config: &GeluConfig, _init: &mut Init) -> Self {
@@ -220,6 +222,7 @@ pub struct SoftmaxConfig {
     pub dim: usize,
 }
 
+#[diagnostic::do_not_recommend]
 impl Build for Softmax {
     type Config = SoftmaxConfig;
     fn build(config: &SoftmaxConfig, _init: &mut Init) -> Self {

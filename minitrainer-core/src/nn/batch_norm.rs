@@ -179,6 +179,7 @@ fn channels_fit(config: &BatchNorm1dConfig) -> Result<(), CheckError> {
     check_tensor_size(&[("num_features", config.num_features)])
 }
 
+#[diagnostic::do_not_recommend]
 impl Build for BatchNorm1d {
     type Config = BatchNorm1dConfig;
     /// Weight ones, bias zeros, running mean zeros, running variance ones (no randomness).

@@ -96,6 +96,7 @@ pub struct DropoutConfig {
     pub p: f32,
 }
 
+#[diagnostic::do_not_recommend]
 impl Build for Dropout {
     type Config = DropoutConfig;
     /// # Panics

@@ -115,6 +115,7 @@ fn table_fits(config: &EmbeddingConfig) -> Result<(), CheckError> {
     ])
 }
 
+#[diagnostic::do_not_recommend]
 impl Build for Embedding {
     type Config = EmbeddingConfig;
     fn build(config: &EmbeddingConfig, init: &mut Init) -> Self {

@@ -110,6 +110,7 @@ fn affine_fits(config: &LayerNormConfig) -> Result<(), CheckError> {
     check_tensor_size(&[("normalized_shape", config.normalized_shape)])
 }
 
+#[diagnostic::do_not_recommend]
 impl Build for LayerNorm {
     type Config = LayerNormConfig;
     /// Weight ones and bias zeros (no randomness drawn).

@@ -154,6 +154,7 @@ fn weight_fits(config: &LinearConfig) -> Result<(), CheckError> {
     ])
 }
 
+#[diagnostic::do_not_recommend]
 impl Build for Linear {
     type Config = LinearConfig;
     fn build(config: &LinearConfig, init: &mut Init) -> Self {

@@ -1,12 +1,14 @@
 //! Optimizers, learning-rate schedulers and gradient clipping, with PyTorch's numbers.
 //!
-//! Strategies injected into a training loop: an [`optimizer updates the
-//! parameters from their gradients, a scheduler sets the optimizer's learning rates through
-//! [`LearningRates`], clipping rescales gradients before the step.
+//! Strategies injected into a training loop: an [`Optimizer`] updates the parameters from
+//! their gradients (one file per optimizer, state keyed by parameter path), a scheduler
+//! ([`schedule`]) sets the optimizer's learning rates through [`LearningRates`], clipping
+//! ([`clip_grad_norm`], [`clip_grad_value`]) rescales gradients before the step.
 
 mod adagrad;
 mod adam;
 mod adamw;
+mod clip;
 mod engine;
 mod error;
 mod factory;
@@ -16,12 +18,17 @@ mod learning_rates;
 mod optimizer;
 mod rmsprop;
 mod rule;
+pub mod schedule;
 mod sgd;
 mod state;
 
 pub use adagrad::{Adagrad, AdagradConfig};
 pub use adam::{Adam, AdamConfig};
 pub use adamw::{AdamW, AdamWConfig};
+pub use clip::{
+    ClipError, GradSource, NonFinite, clip_grad_norm, clip_grad_norm_with, clip_grad_value,
+    grad_norm,
+};
 pub use error::OptimError;
 pub use factory::{OPTIMIZERS, optimizer_from_str};
 pub use groups::ParamGroup;

@@ -46,6 +46,41 @@ impl Tensor {
         f(read(&self.inner.grad).as_ref())
     }
 
+    /// Rewrites the accumulated gradient in place (gradient clipping), if there is one;
+    /// returns whether there was.
+    ///
+    /// Not recorded by autograd. The gradient stays write-locked while `f` runs: `f` must not
+    /// touch this tensor's gradient through the tensor (that deadlocks), and a `backward` pass
+    /// reaching this tensor on another thread waits for it.
+    ///
+    /// # Panics
+    /// When `f` changes the shape of the gradient.
+    ///
+    /// # Examples
+    /// ```
+    /// use minitrainer_core::Tensor;
+    /// let w = Tensor::from_vec(vec![1.0, -2.0], &[2])?;
+    /// w.set_requires_grad(true);
+    /// w.mul(&w).sum().backward(); // grad = 2w = [2, -4]
+    /// assert!(w.update_grad(|g| g.mapv_inplace(|x| x.clamp(-3.0, 3.0))));
+    /// assert_eq!(w.grad().unwrap().into_raw_vec_and_offset().0, vec![2.0, -3.0]);
+    /// # Ok::<(), minitrainer_core::Error>(())
+    /// ```
+    pub fn update_grad(&self, f: impl FnOnce(&mut ArrayD<f32>)) -> bool {
+        let mut slot = write(&self.inner.grad);
+        let Some(grad) = slot.as_mut() else {
+            return false;
+        };
+        let shape = grad.shape().to_vec();
+        f(grad);
+        assert!(
+            grad.shape() == shape.as_slice(),
+            "update_grad: the update changed the shape from {shape:?} to {:?}",
+            grad.shape()
+        );
+        true
+    }
+
     /// Clears the accumulated gradient.
     pub fn zero_grad(&self) {
         *write(&self.inner.grad) = None;

@@ -97,3 +97,13 @@ fn update_with_grad_refuses_a_shape_change() {
     let w = Tensor::zeros(&[2]);
     w.update_with_grad(|value, _| *value = ndarray::ArrayD::zeros(vec![3]));
 }
+
+#[test]
+fn update_grad_rewrites_the_stored_gradient_in_place() -> TestResult {
+    let w = leaf(vec![1.0, -2.0])?;
+    assert!(!w.update_grad(|_| panic!("no gradient yet")));
+    w.mul(&w).sum().backward(); // grad = 2w = [2, -4]
+    assert!(w.update_grad(|g| g.mapv_inplace(|x| x * 0.5)));
+    assert_eq!(borrowed(&w), Some(vec![1.0, -2.0]));
+    Ok(())
+}

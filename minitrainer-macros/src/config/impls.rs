@@ -40,7 +40,10 @@ pub fn gen_impls(g: &Gen) -> TokenStream {
             #schema
         }
 
+        // Kept out of rustc's "other types implement" lists: every config would be listed there,
+        // which says nothing useful and changes whenever a config is added.
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #rt::ConfigValue for #ident {
             fn type_name() -> ::std::string::String {
                 ::std::string::String::from(#name)
