@@ -4,8 +4,8 @@
 # then prints the median of every workload per side and their ratio.
 #
 # Usage: benches/side_by_side.sh THREADS [ROUNDS] [REPS] > raw.tsv 2> summary.txt
-#   TORCH_PYTHON     python with torch          (default /tmp/torchenv/bin/python)
-#   TORCH_REFERENCE  the PyTorch script          (default /work/shared/bench/torch_reference.py)
+#   TORCH_PYTHON     python with torch          (default python3)
+#   TORCH_REFERENCE  the PyTorch script          (default ../shared/bench/torch_reference.py)
 #   WORKLOADS        what to run: all and/or gemm (default "all gemm")
 #   MINITRAINER_BIN  an already built workloads bench binary to run instead of `cargo bench`
 #                    (experiments with other features or allocator settings)
@@ -16,8 +16,8 @@ set -euo pipefail
 threads=${1:?usage: side_by_side.sh THREADS [ROUNDS] [REPS]}
 rounds=${2:-2}
 reps=${3:-5}
-py=${TORCH_PYTHON:-/tmp/torchenv/bin/python}
-ref=${TORCH_REFERENCE:-/work/shared/bench/torch_reference.py}
+py=${TORCH_PYTHON:-python3}
+ref=${TORCH_REFERENCE:-../shared/bench/torch_reference.py}
 workloads=${WORKLOADS:-all gemm}
 cd "$(dirname "$0")/.."
 

@@ -11,10 +11,10 @@
 //!   (default 5); THREADS is `MATMUL_NUM_THREADS` (default 1: ndarray's GEMM is
 //!   single-threaded unless its `matrixmultiply-threading` feature is on).
 //!
-//! W3 uses Adam as PyTorch does; the project has no optimizer module yet, so
-//! `optim::Adam` is a minimal bench-only implementation of `torch.optim.Adam`'s defaults.
+//! The training workloads use the library's optimizers (`minitrainer::optim`: SGD for W1/W2,
+//! Adam for W3) and its fused cross-entropy, as the PyTorch script uses `torch.optim` and
+//! `F.cross_entropy`.
 
-mod optim;
 mod setups;
 mod tsv;
 

@@ -1,10 +1,9 @@
 //! The workloads' models, data and training steps, shaped as in PyTorch's `torch_reference.py`.
 
+use minitrainer::nn::loss::{CrossEntropyLossConfig, cross_entropy};
+use minitrainer::optim::{Adam, AdamConfig, Optimizer, Sgd, SgdConfig};
 use minitrainer::prelude::*;
-use ndarray::ArrayD;
 use rand::RngExt;
-
-use crate::optim::{Adam, Optimizer, Sgd};
 
 /// The seed of every model and data set here (the PyTorch script uses 42 too; the values
 /// differ, as the generators do, but shapes and distributions are the same).
@@ -24,17 +23,16 @@ pub(crate) fn mlp(dims: &[usize], init: &mut Init) -> Sequential {
 
 /// The loss and its target.
 pub(crate) enum Loss {
-    /// Softmax cross-entropy against `[batch, 1]` class indices.
-    CrossEntropy(ArrayD<usize>),
+    /// Softmax cross-entropy (the fused op, as `F.cross_entropy`) against class indices.
+    CrossEntropy(Vec<usize>),
     /// Mean squared error against a target of the prediction's shape.
     Mse(Tensor),
 }
 
-/// One training setup: model, its parameters (collected once, as an optimizer holds them),
-/// a fixed batch, the loss and the update rule.
+/// One training setup: model, a fixed batch, the loss and the library's optimizer (which
+/// holds the parameters, as `torch.optim` does).
 pub(crate) struct Train<O> {
     model: Sequential,
-    params: Vec<Param>,
     x: Tensor,
     loss: Loss,
     optimizer: O,
@@ -43,16 +41,17 @@ pub(crate) struct Train<O> {
 impl<O: Optimizer> Train<O> {
     /// Forward + backward + update; returns the loss (read it to synchronise, as `.item()`).
     pub(crate) fn step(&mut self) -> Tensor {
-        for p in &self.params {
-            p.zero_grad();
-        }
+        self.optimizer.zero_grad();
         let out = self.model.call(self.x.clone());
         let loss = match &self.loss {
-            Loss::CrossEntropy(labels) => out.log_softmax(1).gather(1, labels).mean().neg(),
+            Loss::CrossEntropy(labels) => {
+                cross_entropy(&out, labels, &CrossEntropyLossConfig::default())
+                    .expect("the bench's labels are in range")
+            }
             Loss::Mse(target) => out.sub(target).powf(2.0).mean(),
         };
         loss.backward();
-        self.optimizer.step(&self.params);
+        self.optimizer.step();
         loss
     }
 
@@ -62,7 +61,7 @@ impl<O: Optimizer> Train<O> {
     }
 
     pub(crate) fn num_parameters(&self) -> usize {
-        self.params.iter().map(|p| p.numel()).sum()
+        self.model.num_parameters()
     }
 }
 
@@ -72,14 +71,18 @@ pub(crate) fn classifier(dims: &[usize], batch: usize) -> Train<Sgd> {
     let model = mlp(dims, &mut init);
     let x = Tensor::randn(&[batch, dims[0]], 0.0, 1.0, init.rng());
     let classes = dims[dims.len() - 1];
-    let labels =
-        ArrayD::from_shape_simple_fn(vec![batch, 1], || init.rng().random_range(0..classes));
+    let labels = (0..batch)
+        .map(|_| init.rng().random_range(0..classes))
+        .collect();
+    let config = SgdConfig {
+        lr: 0.01,
+        ..SgdConfig::default()
+    };
     Train {
-        params: model.parameters(),
+        optimizer: Sgd::new(&model, config).expect("the model has parameters"),
         model,
         x,
         loss: Loss::CrossEntropy(labels),
-        optimizer: Sgd { lr: 0.01 },
     }
 }
 
@@ -97,10 +100,8 @@ pub(crate) fn w3() -> Train<Adam> {
     let model = mlp(&[8, 16, 16, 1], &mut init);
     let x = Tensor::randn(&[1, 8], 0.0, 1.0, init.rng());
     let y = Tensor::randn(&[1, 1], 0.0, 1.0, init.rng());
-    let params = model.parameters();
     Train {
-        optimizer: Adam::new(&params, 1e-3),
-        params,
+        optimizer: Adam::new(&model, AdamConfig::default()).expect("the model has parameters"),
         model,
         x,
         loss: Loss::Mse(y),

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use minitrainer::prelude::*;
 
-use crate::optim::Optimizer;
 use crate::setups::{Train, gemm_operands, sum_numel, sum_numel_named, w1, w2, w3, w4, w5};
+use minitrainer::optim::Optimizer;
 
 pub(crate) struct Tsv {
     /// The THREADS column.
