@@ -14,14 +14,16 @@
 use std::error::Error;
 use std::path::Path;
 
+use minitrainer::nn::loss::{CrossEntropyLossConfig, cross_entropy};
+use minitrainer::optim::{Optimizer, Sgd, SgdConfig};
 use minitrainer::prelude::*;
-use ndarray::{Array2, ArrayD, Axis};
+use ndarray::{Array2, Axis};
 use rand::seq::SliceRandom;
 
 const N_TRAIN: usize = 1437;
 const EPOCHS: usize = 30;
 const BATCH: usize = 32;
-const LR: f32 = 0.1;
+const LR: f64 = 0.1;
 
 /// The digits set: `x` is `[n, 64]` in [0, 1], `y` the labels 0..9.
 struct Digits {
@@ -52,13 +54,10 @@ impl Digits {
         Ok(Digits { x, y })
     }
 
-    /// Rows `rows` as a `[len, 64]` tensor and a `[len, 1]` label index (for `gather`).
-    fn batch(&self, rows: &[usize]) -> (Tensor, ArrayD<usize>) {
+    /// Rows `rows` as a `[len, 64]` tensor and their labels.
+    fn batch(&self, rows: &[usize]) -> (Tensor, Vec<usize>) {
         let x = Tensor::from_array(self.x.select(Axis(0), rows));
-        let labels = rows.iter().map(|&r| self.y[r]).collect::<Vec<_>>();
-        let labels =
-            ArrayD::from_shape_vec(vec![rows.len(), 1], labels).expect("one label per row");
-        (x, labels)
+        (x, rows.iter().map(|&r| self.y[r]).collect())
     }
 }
 
@@ -132,22 +131,24 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut train: Vec<usize> = (0..N_TRAIN).collect();
     let test: Vec<usize> = (N_TRAIN..data.y.len()).collect();
 
-    let params = model.trainable_parameters();
+    // PyTorch's `SGD(model.parameters(), lr=0.1)` and `F.cross_entropy`.
+    let mut optimizer = Sgd::new(
+        &model,
+        SgdConfig {
+            lr: LR,
+            ..SgdConfig::default()
+        },
+    )?;
+    let loss_config = CrossEntropyLossConfig::default();
     for epoch in 1..=EPOCHS {
         train.shuffle(&mut rng);
         let mut total = 0.0;
         for rows in train.chunks(BATCH) {
             let (x, labels) = data.batch(rows);
-            // cross-entropy = mean over the batch of -log softmax(logits)[label]
-            let loss = model.call(x).log_softmax(1).gather(1, &labels).mean().neg();
+            let loss = cross_entropy(&model.call(x), &labels, &loss_config)?;
             loss.backward();
-            // Plain SGD (optimizers come with the training issue).
-            for p in &params {
-                if let Some(grad) = p.grad() {
-                    p.update_data(|value| value.scaled_add(-LR, &grad));
-                }
-                p.zero_grad();
-            }
+            optimizer.step();
+            optimizer.zero_grad();
             total += loss.item() * rows.len() as f32;
         }
         if epoch % 5 == 0 {
