@@ -12,7 +12,7 @@
 mod combinators;
 mod csv;
 mod dataset;
-// TMP mod digits;
+mod digits;
 mod error;
 mod file;
 mod idx;
@@ -23,7 +23,7 @@ mod split;
 pub use combinators::{Concat, DatasetExt, Map, Subset};
 pub use csv::{Csv, CsvDataset};
 pub use dataset::{Batch, Dataset, Example, Target, Targets};
-// TMP pub use digits::Digits;
+pub use digits::Digits;
 pub use error::DataError;
 pub use idx::{IdxArray, Mnist, read_idx};
 pub use memory::{Labels, TensorDataset};
