@@ -17,7 +17,7 @@ mod error;
 mod file;
 mod idx;
 mod memory;
-// TMP mod scale;
+mod scale;
 mod split;
 
 pub use combinators::{Concat, DatasetExt, Map, Subset};
@@ -27,4 +27,4 @@ pub use digits::Digits;
 pub use error::DataError;
 pub use idx::{IdxArray, Mnist, read_idx};
 pub use memory::{Labels, TensorDataset};
-// TMP pub use scale::{Scaled, Scaler};
+pub use scale::{Scaled, Scaler};
