@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
-use minitrainer::data::{Csv, DataError, Dataset, DatasetExt, Digits, Example, Mnist, Scaler, Target};
+use minitrainer::data::{
+    Csv, DataError, Dataset, DatasetExt, Digits, Example, Mnist, Scaler, Target,
+};
 
 type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
@@ -43,15 +45,34 @@ fn csv_errors_reach_the_crate_error_naming_file_line_and_column() -> Result {
     std::fs::write(&path, gzip(b"a,b,target\n1,2,0\n1,oops,1\n")?)?;
     let error: minitrainer::Error = Csv::new(&path).classes("target").load().unwrap_err().into();
     let message = error.to_string();
-    assert!(message.contains("bad.csv.gz` line 3, column 2 (`b`): `oops` is not a number"), "{message}");
+    assert!(
+        message.contains("bad.csv.gz` line 3, column 2 (`b`): `oops` is not a number"),
+        "{message}"
+    );
 
     let error = Csv::new(&path).classes("taget").load().unwrap_err();
-    assert!(error.to_string().contains("no column `taget` (did you mean `target`?)"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("no column `taget` (did you mean `target`?)"),
+        "{error}"
+    );
 
     let ragged = dir.join("ragged.csv");
     std::fs::write(&ragged, "a,b,c,target\n1,2,3,0\n1,2,0\n")?;
     let error = Csv::new(&ragged).classes("target").load().unwrap_err();
-    assert!(matches!(error, DataError::RaggedRow { line: 3, expected: 4, found: 3, .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            DataError::RaggedRow {
+                line: 3,
+                expected: 4,
+                found: 3,
+                ..
+            }
+        ),
+        "{error}"
+    );
 
     let missing = dir.join("missing.csv");
     let error = Csv::new(&missing).load().unwrap_err();
@@ -78,15 +99,16 @@ fn random_splits_are_reproducible_per_seed_disjoint_and_cover_the_set() -> Resul
 #[test]
 fn stratified_split_keeps_class_proportions() -> Result {
     let digits = Digits::load();
-    let classes = |set: &dyn Fn(usize) -> Result<Target, DataError>, len: usize| -> Result<[usize; 10]> {
-        let mut counts = [0usize; 10];
-        for i in 0..len {
-            if let Target::Class(c) = set(i)? {
-                counts[c] += 1;
+    let classes =
+        |set: &dyn Fn(usize) -> Result<Target, DataError>, len: usize| -> Result<[usize; 10]> {
+            let mut counts = [0usize; 10];
+            for i in 0..len {
+                if let Target::Class(c) = set(i)? {
+                    counts[c] += 1;
+                }
             }
-        }
-        Ok(counts)
-    };
+            Ok(counts)
+        };
     let whole = classes(&|i| Ok(digits.get(i)?.target), digits.len())?;
     let (train, test) = digits.stratified_split(0.75, 3)?;
     let in_train = classes(&|i| Ok(train.get(i)?.target), train.len())?;
@@ -98,14 +120,21 @@ fn stratified_split_keeps_class_proportions() -> Result {
     }
     let (again, _) = Digits::load().stratified_split(0.75, 3)?;
     assert_eq!(again.indices(), train.indices());
-    let union: BTreeSet<usize> = train.indices().iter().chain(test.indices()).copied().collect();
+    let union: BTreeSet<usize> = train
+        .indices()
+        .iter()
+        .chain(test.indices())
+        .copied()
+        .collect();
     assert_eq!(union.len(), 1797);
     Ok(())
 }
 
 #[test]
 fn range_splits_refuse_ranges_past_the_end() {
-    let error = Digits::load().split_ranges(&[0..10, 1790..1800]).unwrap_err();
+    let error = Digits::load()
+        .split_ranges(&[0..10, 1790..1800])
+        .unwrap_err();
     assert!(error.to_string().contains("1790..1800"), "{error}");
 }
 
@@ -118,15 +147,24 @@ fn scaler_fitted_on_digits_train_standardises_train_and_applies_to_test() -> Res
     let rows = all(&scaled)?;
     let n = rows.len() as f64;
     for feature in [10, 20, 36] {
-        let values: Vec<f64> = rows.iter().map(|e| f64::from(e.features[[feature]])).collect();
+        let values: Vec<f64> = rows
+            .iter()
+            .map(|e| f64::from(e.features[[feature]]))
+            .collect();
         let mean = values.iter().sum::<f64>() / n;
         let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-        assert!(mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-4, "feature {feature}: {mean} {var}");
+        assert!(
+            mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-4,
+            "feature {feature}: {mean} {var}"
+        );
     }
     // Feature 0 is always 0 in digits: constant, so it maps to 0, not NaN.
     assert!(rows.iter().all(|e| e.features[[0]] == 0.0));
     let saved = Scaler::from_json(&scaler.to_json())?;
-    assert_eq!(all(&saved.apply(test.clone())?)?, all(&scaler.apply(test)?)?);
+    assert_eq!(
+        all(&saved.apply(test.clone())?)?,
+        all(&scaler.apply(test)?)?
+    );
     Ok(())
 }
 
@@ -142,10 +180,16 @@ fn mnist_train_and_test_load_with_the_known_label_counts() -> Result {
     };
     let train = Mnist::train(MNIST)?;
     assert_eq!(train.len(), 60_000);
-    assert_eq!(count(train.labels()), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+    assert_eq!(
+        count(train.labels()),
+        [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    );
     let test = Mnist::test(MNIST)?;
     assert_eq!(test.len(), 10_000);
-    assert_eq!(count(test.labels()), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+    assert_eq!(
+        count(test.labels()),
+        [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    );
     let first = train.get(0)?;
     assert_eq!(first.features.shape(), &[28, 28]);
     assert_eq!(first.target, Target::Class(5));

@@ -20,7 +20,10 @@ pub struct Subset<D> {
 
 impl<D> Clone for Subset<D> {
     fn clone(&self) -> Self {
-        Subset { inner: Arc::clone(&self.inner), indices: self.indices.clone() }
+        Subset {
+            inner: Arc::clone(&self.inner),
+            indices: self.indices.clone(),
+        }
     }
 }
 
@@ -32,7 +35,11 @@ impl<D: Dataset> Subset<D> {
     pub fn new(inner: Arc<D>, indices: Vec<usize>) -> Result<Self, DataError> {
         let len = inner.len();
         if let Some(&index) = indices.iter().find(|&&i| i >= len) {
-            return Err(DataError::IndexOutOfRange { index, len, what: "the set being subset" });
+            return Err(DataError::IndexOutOfRange {
+                index,
+                len,
+                what: "the set being subset",
+            });
         }
         Ok(Subset { inner, indices })
     }
@@ -92,7 +99,11 @@ where
         } else if index - split < self.second.len() {
             self.second.get(index - split).map_err(DataError::wrap)
         } else {
-            Err(DataError::IndexOutOfRange { index, len: self.len(), what: "a concatenation" })
+            Err(DataError::IndexOutOfRange {
+                index,
+                len: self.len(),
+                what: "a concatenation",
+            })
         }
     }
 }
@@ -148,7 +159,10 @@ pub trait DatasetExt: Dataset + Sized {
 
     /// The samples of `self`, then those of `other`.
     fn concat<B: Dataset<Item = Self::Item>>(self, other: B) -> Concat<Self, B> {
-        Concat { first: self, second: other }
+        Concat {
+            first: self,
+            second: other,
+        }
     }
 
     /// Every sample passed through `f` when it is read.
@@ -180,7 +194,11 @@ pub trait DatasetExt: Dataset + Sized {
     ///
     /// # Errors
     /// [`DataError::Split`] for a fraction outside `[0, 1]`.
-    fn random_split(self, fraction: f64, seed: u64) -> Result<(Subset<Self>, Subset<Self>), DataError> {
+    fn random_split(
+        self,
+        fraction: f64,
+        seed: u64,
+    ) -> Result<(Subset<Self>, Subset<Self>), DataError> {
         split::random(Arc::new(self), fraction, seed)
     }
 
@@ -224,7 +242,11 @@ mod tests {
         fn get(&self, index: usize) -> Result<usize, DataError> {
             (index < self.0)
                 .then_some(index)
-                .ok_or(DataError::IndexOutOfRange { index, len: self.0, what: "a range" })
+                .ok_or(DataError::IndexOutOfRange {
+                    index,
+                    len: self.0,
+                    what: "a range",
+                })
         }
     }
 
@@ -236,21 +258,42 @@ mod tests {
     fn subset_reads_the_given_indices_in_order() -> Result<(), DataError> {
         let subset = Range(10).subset(vec![7, 2, 2])?;
         assert_eq!(all(&subset)?, vec![7, 2, 2]);
-        assert!(matches!(subset.get(3), Err(DataError::IndexOutOfRange { index: 3, len: 3, .. })));
+        assert!(matches!(
+            subset.get(3),
+            Err(DataError::IndexOutOfRange {
+                index: 3,
+                len: 3,
+                ..
+            })
+        ));
         Ok(())
     }
 
     #[test]
     fn subset_refuses_an_index_past_the_end() {
         let error = Range(3).subset(vec![0, 3]).unwrap_err();
-        assert!(matches!(error, DataError::IndexOutOfRange { index: 3, len: 3, .. }));
+        assert!(matches!(
+            error,
+            DataError::IndexOutOfRange {
+                index: 3,
+                len: 3,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn concat_reads_the_first_then_the_second() -> Result<(), DataError> {
         let both = Range(2).concat(Range(3));
         assert_eq!(all(&both)?, vec![0, 1, 0, 1, 2]);
-        assert!(matches!(both.get(5), Err(DataError::IndexOutOfRange { index: 5, len: 5, .. })));
+        assert!(matches!(
+            both.get(5),
+            Err(DataError::IndexOutOfRange {
+                index: 5,
+                len: 5,
+                ..
+            })
+        ));
         Ok(())
     }
 

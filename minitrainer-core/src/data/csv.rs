@@ -55,7 +55,11 @@ impl Csv {
     /// Reads `path`; without a target the samples are unlabelled, and the features are every
     /// column unless [`features`](Csv::features) names them.
     pub fn new(path: impl Into<PathBuf>) -> Csv {
-        Csv { path: path.into(), target: TargetKind::None, features: None }
+        Csv {
+            path: path.into(),
+            target: TargetKind::None,
+            features: None,
+        }
     }
 
     /// The class-label column. Labels are whole non-negative numbers (`0`, `1`, `7`: used as
@@ -127,18 +131,33 @@ impl Csv {
         let features = array(rows.features, &[n, columns.features.len()]);
         let (labels, class_names) = match &self.target {
             TargetKind::Classes(_) => {
-                let (classes, names) = self.classes_of(&rows.labels, columns.targets[0], &header)?;
+                let (classes, names) =
+                    self.classes_of(&rows.labels, columns.targets[0], &header)?;
                 (Labels::Classes(classes), names)
             }
-            TargetKind::Values(_) => (Labels::Values(array(rows.values, &[n, columns.targets.len()])), None),
+            TargetKind::Values(_) => (
+                Labels::Values(array(rows.values, &[n, columns.targets.len()])),
+                None,
+            ),
             TargetKind::None => (Labels::None, None),
         };
-        let feature_names = columns.features.iter().map(|&c| header[c].clone()).collect();
-        Ok(CsvDataset { set: TensorDataset::new(features, labels)?, feature_names, class_names })
+        let feature_names = columns
+            .features
+            .iter()
+            .map(|&c| header[c].clone())
+            .collect();
+        Ok(CsvDataset {
+            set: TensorDataset::new(features, labels)?,
+            feature_names,
+            class_names,
+        })
     }
 
     fn empty(&self, hint: &'static str) -> DataError {
-        DataError::Empty { what: format!("`{}`", self.path.display()), hint }
+        DataError::Empty {
+            what: format!("`{}`", self.path.display()),
+            hint,
+        }
     }
 
     /// Class indices from the label texts (see [`Csv::classes`] for the rule).
@@ -150,8 +169,12 @@ impl Csv {
     ) -> Result<(Vec<usize>, Option<Vec<String>>), DataError> {
         let numeric = labels.iter().all(|(_, text)| text.parse::<f64>().is_ok());
         if !numeric {
-            let names: Vec<String> =
-                labels.iter().map(|(_, t)| t.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+            let names: Vec<String> = labels
+                .iter()
+                .map(|(_, t)| t.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
             let classes = labels
                 .iter()
                 .map(|(_, t)| names.binary_search(t).unwrap_or_default())
@@ -188,12 +211,16 @@ struct Columns {
 impl Columns {
     fn resolve(csv: &Csv, header: &[String]) -> Result<Columns, DataError> {
         let find = |name: &String| {
-            header.iter().position(|h| h == name).ok_or_else(|| DataError::MissingColumn {
-                path: csv.path.clone(),
-                column: name.clone(),
-                suggestion: did_you_mean(name, header.iter().map(String::as_str)).map(String::from),
-                header: header.to_vec(),
-            })
+            header
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| DataError::MissingColumn {
+                    path: csv.path.clone(),
+                    column: name.clone(),
+                    suggestion: did_you_mean(name, header.iter().map(String::as_str))
+                        .map(String::from),
+                    header: header.to_vec(),
+                })
         };
         let targets = match &csv.target {
             TargetKind::Classes(name) => vec![find(name)?],
@@ -221,7 +248,14 @@ struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     fn new(csv: &'a Csv, header: &'a [String]) -> Rows<'a> {
-        Rows { csv, header, features: Vec::new(), values: Vec::new(), labels: Vec::new(), count: 0 }
+        Rows {
+            csv,
+            header,
+            features: Vec::new(),
+            values: Vec::new(),
+            labels: Vec::new(),
+            count: 0,
+        }
     }
 
     fn push(&mut self, line: usize, text: &str, columns: &Columns) -> Result<(), DataError> {

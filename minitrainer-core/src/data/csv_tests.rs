@@ -17,7 +17,16 @@ sepal,petal,species
 fn string_labels_become_classes_in_sorted_order() -> Result<(), DataError> {
     let set = Csv::new("iris.csv").classes("species").parse(IRIS)?;
     assert_eq!(set.len(), 3);
-    assert_eq!(set.class_names(), Some(&["setosa".to_string(), "versicolor".into(), "virginica".into()][..]));
+    assert_eq!(
+        set.class_names(),
+        Some(
+            &[
+                "setosa".to_string(),
+                "versicolor".into(),
+                "virginica".into()
+            ][..]
+        )
+    );
     assert_eq!(set.feature_names(), &["sepal".to_string(), "petal".into()]);
     let example = set.get(1)?;
     assert_eq!(example.features.as_slice(), Some(&[6.3, 4.9][..]));
@@ -35,10 +44,16 @@ fn numeric_labels_are_the_class_indices() -> Result<(), DataError> {
 
 #[test]
 fn regression_targets_and_chosen_features() -> Result<(), DataError> {
-    let set = Csv::new("h.csv").values(["price"]).features(["rooms"]).parse("rooms,age,price\n3,10,2.5\n")?;
+    let set = Csv::new("h.csv")
+        .values(["price"])
+        .features(["rooms"])
+        .parse("rooms,age,price\n3,10,2.5\n")?;
     let example = set.get(0)?;
     assert_eq!(example.features.as_slice(), Some(&[3.0][..]));
-    assert_eq!(example.target, Target::Values(ArrayD::from_elem(IxDyn(&[1]), 2.5)));
+    assert_eq!(
+        example.target,
+        Target::Values(ArrayD::from_elem(IxDyn(&[1]), 2.5))
+    );
     Ok(())
 }
 
@@ -54,24 +69,43 @@ fn a_ragged_row_names_file_and_line() {
 #[test]
 fn a_non_number_names_file_line_and_column_and_quotes_the_text() {
     let error = Csv::new("n.csv").parse("a,b\n1,2\n3,x7\n").unwrap_err();
-    assert_eq!(error.to_string(), "`n.csv` line 3, column 2 (`b`): `x7` is not a number");
+    assert_eq!(
+        error.to_string(),
+        "`n.csv` line 3, column 2 (`b`): `x7` is not a number"
+    );
 }
 
 #[test]
 fn a_quoted_field_is_refused_with_its_position() {
     let error = Csv::new("q.csv").parse("a,b\n1,\"2\"\n").unwrap_err();
-    assert!(matches!(error, DataError::QuotedField { line: 2, column: 2, .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            DataError::QuotedField {
+                line: 2,
+                column: 2,
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_missing_target_column_suggests_the_closest_header_name() {
-    let error = Csv::new("iris.csv").classes("specis").parse(IRIS).unwrap_err();
+    let error = Csv::new("iris.csv")
+        .classes("specis")
+        .parse(IRIS)
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "`iris.csv` has no column `specis` (did you mean `species`?); \
          the header has `sepal`, `petal`, `species`"
     );
-    let error = Csv::new("iris.csv").features(["sepla"]).parse(IRIS).unwrap_err();
+    let error = Csv::new("iris.csv")
+        .features(["sepla"])
+        .parse(IRIS)
+        .unwrap_err();
     assert!(matches!(error, DataError::MissingColumn { suggestion: Some(s), .. } if s == "sepal"));
 }
 
@@ -95,6 +129,9 @@ fn a_file_without_rows_or_header_is_empty() {
     for text in ["", "\n\n", "a,b\n"] {
         let error = Csv::new("e.csv").parse(text).unwrap_err();
         assert!(matches!(error, DataError::Empty { .. }), "{error}");
-        assert!(error.to_string().starts_with("`e.csv` holds no sample"), "{error}");
+        assert!(
+            error.to_string().starts_with("`e.csv` holds no sample"),
+            "{error}"
+        );
     }
 }

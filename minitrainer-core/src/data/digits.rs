@@ -65,9 +65,14 @@ mod tests {
         let first = set.get(0)?;
         assert_eq!(first.features.shape(), &[64]);
         // The first row of sklearn's load_digits(): a zero.
-        let pixels: [f32; 16] = [0., 0., 5., 13., 9., 1., 0., 0., 0., 0., 13., 15., 10., 15., 5., 0.];
+        let pixels: [f32; 16] = [
+            0., 0., 5., 13., 9., 1., 0., 0., 0., 0., 13., 15., 10., 15., 5., 0.,
+        ];
         let expected: Vec<f32> = pixels.iter().map(|p| p / 16.0).collect();
-        assert_eq!(&first.features.as_slice().unwrap_or_default()[..16], &expected[..]);
+        assert_eq!(
+            &first.features.as_slice().unwrap_or_default()[..16],
+            &expected[..]
+        );
         assert_eq!(first.target, Target::Class(0));
         assert_eq!(set.get(1796)?.target, Target::Class(8));
         Ok(())

@@ -218,7 +218,10 @@ mod tests {
     #[test]
     fn wrap_keeps_a_data_error_unboxed_and_boxes_others() {
         let inner = DataError::NotAClass { index: 3 };
-        assert!(matches!(DataError::wrap(inner), DataError::NotAClass { index: 3 }));
+        assert!(matches!(
+            DataError::wrap(inner),
+            DataError::NotAClass { index: 3 }
+        ));
         let io = std::io::Error::other("disk on fire");
         assert!(matches!(DataError::wrap(io), DataError::Source(_)));
     }

@@ -25,7 +25,11 @@ pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
     let mut out = Vec::with_capacity(raw.len() * 4);
     flate2::read::MultiGzDecoder::new(raw.as_slice())
         .read_to_end(&mut out)
-        .map_err(|source| DataError::File { action: "decompress", path: path.to_path_buf(), source })?;
+        .map_err(|source| DataError::File {
+            action: "decompress",
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(out)
 }
 

@@ -32,7 +32,10 @@ pub struct IdxArray {
 /// element type other than unsigned bytes, or a header whose sizes disagree with the length.
 pub fn read_idx(path: &Path) -> Result<IdxArray, DataError> {
     let bytes = read_bytes(path)?;
-    let bad = |reason: String| DataError::Idx { path: path.to_path_buf(), reason };
+    let bad = |reason: String| DataError::Idx {
+        path: path.to_path_buf(),
+        reason,
+    };
     let [0, 0, dtype, dims] = *bytes.get(..4).unwrap_or(&[1, 0, 0, 0]) else {
         return Err(bad(format!(
             "it does not start with an IDX magic number (00 00 <type> <dims>); the file has {} bytes",
@@ -112,7 +115,11 @@ impl Mnist {
         let find = |name: String| -> PathBuf {
             let plain = dir.join(&name);
             let gz = dir.join(format!("{name}.gz"));
-            if !plain.exists() && gz.exists() { gz } else { plain }
+            if !plain.exists() && gz.exists() {
+                gz
+            } else {
+                plain
+            }
         };
         Self::from_files(
             &find(format!("{prefix}-images-idx3-ubyte")),
@@ -135,13 +142,20 @@ impl Mnist {
             } else {
                 Err(DataError::Idx {
                     path: path.to_path_buf(),
-                    reason: format!("{what} need {want} dimensions, the header has {:?}", array.shape),
+                    reason: format!(
+                        "{what} need {want} dimensions, the header has {:?}",
+                        array.shape
+                    ),
                 })
             }
         };
         rank(images, &image_array, 3, "images")?;
         rank(labels, &label_array, 1, "labels")?;
-        let (n, rows, cols) = (image_array.shape[0], image_array.shape[1], image_array.shape[2]);
+        let (n, rows, cols) = (
+            image_array.shape[0],
+            image_array.shape[1],
+            image_array.shape[2],
+        );
         if n != label_array.shape[0] {
             return Err(DataError::CountMismatch {
                 what: format!("`{}` and `{}`", images.display(), labels.display()),
@@ -155,7 +169,12 @@ impl Mnist {
                 hint: "the IDX header declares 0 images",
             });
         }
-        Ok(Mnist { images: image_array.data, labels: label_array.data, rows, cols })
+        Ok(Mnist {
+            images: image_array.data,
+            labels: label_array.data,
+            rows,
+            cols,
+        })
     }
 
     /// Every label, in order.
@@ -189,7 +208,10 @@ impl Dataset for Mnist {
         let features = pixels.iter().map(|&p| f32::from(p) / 255.0).collect();
         let features = ArrayD::from_shape_vec(IxDyn(&[self.rows, self.cols]), features)
             .expect("minitrainer internal error: an image holds rows × cols pixels");
-        Ok(Example { features, target: Target::Class(usize::from(label)) })
+        Ok(Example {
+            features,
+            target: Target::Class(usize::from(label)),
+        })
     }
 }
 

@@ -55,7 +55,10 @@ fn a_header_claiming_100_gb_is_refused_without_allocating_it() {
     let mut bytes = header(&[100_000, 1000, 1000]);
     bytes.extend_from_slice(&[0; 4]);
     let error = read_idx(&file("huge.idx", &bytes)).unwrap_err();
-    assert!(matches!(&error, DataError::Idx { reason, .. } if reason.contains("100000000000 bytes")), "{error}");
+    assert!(
+        matches!(&error, DataError::Idx { reason, .. } if reason.contains("100000000000 bytes")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -73,7 +76,12 @@ fn a_wrong_magic_or_element_type_is_refused() {
     bytes[2] = 0x0d; // float
     bytes.extend_from_slice(&[0; 4]);
     let error = read_idx(&file("float.idx", &bytes)).unwrap_err();
-    assert!(error.to_string().contains("element type 0x0d is not supported"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("element type 0x0d is not supported"),
+        "{error}"
+    );
     let error = read_idx(&file("tiny.idx", &[0, 0])).unwrap_err();
     assert!(matches!(error, DataError::Idx { .. }));
 }
@@ -88,9 +96,15 @@ fn mnist_pairs_images_with_labels_and_scales_pixels_to_unit_range() -> Result<()
     assert_eq!(set.len(), 2);
     let example = set.get(1)?;
     assert_eq!(example.features.shape(), &[1, 2]);
-    assert_eq!(example.features.as_slice(), Some(&[51.0 / 255.0, 102.0 / 255.0][..]));
+    assert_eq!(
+        example.features.as_slice(),
+        Some(&[51.0 / 255.0, 102.0 / 255.0][..])
+    );
     assert_eq!(example.target, Target::Class(3));
-    assert!(matches!(set.get(2), Err(DataError::IndexOutOfRange { index: 2, .. })));
+    assert!(matches!(
+        set.get(2),
+        Err(DataError::IndexOutOfRange { index: 2, .. })
+    ));
     Ok(())
 }
 
@@ -100,14 +114,26 @@ fn mnist_refuses_image_and_label_counts_that_differ() {
     images.extend_from_slice(&[0, 0]);
     let mut labels = header(&[1]);
     labels.push(0);
-    let error = Mnist::from_files(&file("img2.idx", &images), &file("lbl2.idx", &labels)).unwrap_err();
-    assert!(matches!(error, DataError::CountMismatch { left: 2, right: 1, .. }), "{error}");
+    let error =
+        Mnist::from_files(&file("img2.idx", &images), &file("lbl2.idx", &labels)).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            DataError::CountMismatch {
+                left: 2,
+                right: 1,
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
 
 #[test]
 fn mnist_refuses_files_without_images() {
     let images = header(&[0, 28, 28]);
     let labels = header(&[0]);
-    let error = Mnist::from_files(&file("img0.idx", &images), &file("lbl0.idx", &labels)).unwrap_err();
+    let error =
+        Mnist::from_files(&file("img0.idx", &images), &file("lbl0.idx", &labels)).unwrap_err();
     assert!(matches!(error, DataError::Empty { .. }), "{error}");
 }

@@ -130,7 +130,11 @@ impl Dataset for TensorDataset {
     fn get(&self, index: usize) -> Result<Example, DataError> {
         let len = self.len();
         if index >= len {
-            return Err(DataError::IndexOutOfRange { index, len, what: "a tensor data set" });
+            return Err(DataError::IndexOutOfRange {
+                index,
+                len,
+                what: "a tensor data set",
+            });
         }
         let target = match &self.labels {
             Labels::Classes(classes) => Target::Class(classes[index]),
@@ -160,20 +164,37 @@ mod tests {
         assert_eq!(set.len(), 3);
         let example = set.get(2)?;
         assert_eq!(example.features.shape(), &[2]);
-        assert_eq!(example.target, Target::Values(ArrayD::from_elem(IxDyn(&[1]), 2.0)));
+        assert_eq!(
+            example.target,
+            Target::Values(ArrayD::from_elem(IxDyn(&[1]), 2.0))
+        );
         Ok(())
     }
 
     #[test]
     fn a_label_count_that_differs_from_the_rows_is_refused() {
         let error = TensorDataset::classification(rows(3, 2), vec![0, 1]).unwrap_err();
-        assert!(matches!(error, DataError::CountMismatch { left: 3, right: 2, .. }));
+        assert!(matches!(
+            error,
+            DataError::CountMismatch {
+                left: 3,
+                right: 2,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn an_index_past_the_end_is_an_error() -> Result<(), DataError> {
         let set = TensorDataset::unlabelled(rows(2, 2))?;
-        assert!(matches!(set.get(2), Err(DataError::IndexOutOfRange { index: 2, len: 2, .. })));
+        assert!(matches!(
+            set.get(2),
+            Err(DataError::IndexOutOfRange {
+                index: 2,
+                len: 2,
+                ..
+            })
+        ));
         Ok(())
     }
 
@@ -184,7 +205,10 @@ mod tests {
         let set = TensorDataset::from_tensors(&x, Some(&y))?;
         let example = set.get(1)?;
         assert_eq!(example.features.as_slice(), Some(&[3.0, 4.0][..]));
-        assert_eq!(example.target, Target::Values(ArrayD::from_elem(IxDyn(&[]), 6.0)));
+        assert_eq!(
+            example.target,
+            Target::Values(ArrayD::from_elem(IxDyn(&[]), 6.0))
+        );
         Ok(())
     }
 }

@@ -44,7 +44,11 @@ fn columns<D: Dataset<Item = Example>>(set: &D) -> Result<(usize, Vec<Vec<f32>>)
         let example = set.get(index).map_err(DataError::wrap)?;
         let row: Vec<f32> = example.features.iter().copied().collect();
         if let Some(first) = rows.first().map(Vec::len).filter(|&w| w != row.len()) {
-            return Err(DataError::FeatureWidth { index, expected: first, found: row.len() });
+            return Err(DataError::FeatureWidth {
+                index,
+                expected: first,
+                found: row.len(),
+            });
         }
         rows.push(row);
     }
@@ -63,12 +67,17 @@ impl Scaler {
         let n = rows.len() as f64;
         let mut mean = vec![0.0f64; width];
         for row in &rows {
-            mean.iter_mut().zip(row).for_each(|(m, &x)| *m += f64::from(x));
+            mean.iter_mut()
+                .zip(row)
+                .for_each(|(m, &x)| *m += f64::from(x));
         }
         mean.iter_mut().for_each(|m| *m /= n);
         let mut var = vec![0.0f64; width];
         for row in &rows {
-            var.iter_mut().zip(row).zip(&mean).for_each(|((v, &x), m)| *v += (f64::from(x) - m).powi(2));
+            var.iter_mut()
+                .zip(row)
+                .zip(&mean)
+                .for_each(|((v, &x), m)| *v += (f64::from(x) - m).powi(2));
         }
         Ok(Scaler::Standard {
             mean: mean.iter().map(|&m| m as f32).collect(),
@@ -105,9 +114,17 @@ impl Scaler {
     ///
     /// # Errors
     /// [`DataError::FeatureWidth`] if `features` does not hold [`width`](Scaler::width) values.
-    pub fn transform(&self, index: usize, features: &ArrayD<f32>) -> Result<ArrayD<f32>, DataError> {
+    pub fn transform(
+        &self,
+        index: usize,
+        features: &ArrayD<f32>,
+    ) -> Result<ArrayD<f32>, DataError> {
         if features.len() != self.width() {
-            return Err(DataError::FeatureWidth { index, expected: self.width(), found: features.len() });
+            return Err(DataError::FeatureWidth {
+                index,
+                expected: self.width(),
+                found: features.len(),
+            });
         }
         let (shift, divisor) = match self {
             Scaler::Standard { mean, std } => (mean, std.clone()),
@@ -131,14 +148,19 @@ impl Scaler {
             let first = set.get(0).map_err(DataError::wrap)?;
             self.transform(0, &first.features)?;
         }
-        Ok(Scaled { inner: set, scaler: self.clone() })
+        Ok(Scaled {
+            inner: set,
+            scaler: self.clone(),
+        })
     }
 
     /// The statistics as JSON: `{"kind": "standard", "mean": [..], "std": [..]}` or
     /// `{"kind": "min_max", "min": [..], "max": [..]}` (f32 values written exactly).
     pub fn to_json(&self) -> Value {
         match self {
-            Scaler::Standard { mean, std } => json!({ "kind": "standard", "mean": mean, "std": std }),
+            Scaler::Standard { mean, std } => {
+                json!({ "kind": "standard", "mean": mean, "std": std })
+            }
             Scaler::MinMax { min, max } => json!({ "kind": "min_max", "min": min, "max": max }),
         }
     }
@@ -151,12 +173,17 @@ impl Scaler {
     pub fn from_json(value: &Value) -> Result<Scaler, DataError> {
         let bad = |reason: String| DataError::Scaler { reason };
         let list = |key: &str| -> Result<Vec<f32>, DataError> {
-            let items = value.get(key).and_then(Value::as_array).ok_or_else(|| {
-                bad(format!("`{key}` is missing or not a list of numbers"))
-            })?;
+            let items = value
+                .get(key)
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad(format!("`{key}` is missing or not a list of numbers")))?;
             items
                 .iter()
-                .map(|v| v.as_f64().map(|x| x as f32).ok_or_else(|| bad(format!("`{key}` holds `{v}`, not a number"))))
+                .map(|v| {
+                    v.as_f64()
+                        .map(|x| x as f32)
+                        .ok_or_else(|| bad(format!("`{key}` holds `{v}`, not a number")))
+                })
                 .collect()
         };
         let (scaler, (a, b)) = match value.get("kind").and_then(Value::as_str) {
@@ -177,7 +204,9 @@ impl Scaler {
             }
         };
         if a != b {
-            return Err(bad(format!("the two statistics have {a} and {b} values; they need one per feature")));
+            return Err(bad(format!(
+                "the two statistics have {a} and {b} values; they need one per feature"
+            )));
         }
         Ok(scaler)
     }
@@ -201,7 +230,10 @@ impl<D: Dataset<Item = Example>> Dataset for Scaled<D> {
     fn get(&self, index: usize) -> Result<Example, DataError> {
         let example = self.inner.get(index).map_err(DataError::wrap)?;
         let features = self.scaler.transform(index, &example.features)?;
-        Ok(Example { features, target: example.target })
+        Ok(Example {
+            features,
+            target: example.target,
+        })
     }
 }
 

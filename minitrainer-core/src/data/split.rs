@@ -47,7 +47,11 @@ fn check_fraction(fraction: f64) -> Result<(), DataError> {
 fn part(fraction: f64, n: usize) -> usize {
     let exact = fraction * n as f64;
     let rounded = exact.round();
-    let count = if (exact - rounded).abs() < 1e-9 { rounded } else { exact.floor() };
+    let count = if (exact - rounded).abs() < 1e-9 {
+        rounded
+    } else {
+        exact.floor()
+    };
     (count as usize).min(n)
 }
 
@@ -63,7 +67,10 @@ pub(super) fn random<D: Dataset>(
     let n = set.len();
     let first = n - part(1.0 - fraction, n).min(n - part(fraction, n));
     let rest = order.split_off(first);
-    Ok((Subset::new(Arc::clone(&set), order)?, Subset::new(set, rest)?))
+    Ok((
+        Subset::new(Arc::clone(&set), order)?,
+        Subset::new(set, rest)?,
+    ))
 }
 
 pub(super) fn stratified<D: Dataset<Item = Example>>(
@@ -91,7 +98,10 @@ pub(super) fn stratified<D: Dataset<Item = Example>>(
     }
     first.sort_unstable();
     second.sort_unstable();
-    Ok((Subset::new(Arc::clone(&set), first)?, Subset::new(set, second)?))
+    Ok((
+        Subset::new(Arc::clone(&set), first)?,
+        Subset::new(set, second)?,
+    ))
 }
 
 #[cfg(test)]
