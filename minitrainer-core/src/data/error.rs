@@ -98,7 +98,7 @@ pub enum DataError {
     BadLabel {
         /// The file involved.
         path: PathBuf,
-        /// 1-based line number (the index of the sample for in-memory labels).
+        /// 1-based line number.
         line: usize,
         /// 1-based column number.
         column: usize,
