@@ -1,6 +1,7 @@
 //! One integration-test binary (faster to link than one per file).
 
 mod config_enum_rename;
+mod datasets;
 mod derive_config;
 mod derive_module;
 mod freeze;
