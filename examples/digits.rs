@@ -1,5 +1,5 @@
-//! Trains a small MLP (64 → 32 → 10) on scikit-learn's 8×8 handwritten digits, shipped in
-//! `data/digits.csv`, and prints its test accuracy.
+//! Trains a small MLP (64 → 32 → 10) on scikit-learn's 8×8 handwritten digits, compiled into
+//! the library (`minitrainer::data::Digits`), and prints its test accuracy.
 //!
 //! Split as the PyTorch reference fixtures: train = rows [0, 1437), test = rows [1437, 1797),
 //! x = pixels / 16.
@@ -14,6 +14,7 @@
 use std::error::Error;
 use std::path::Path;
 
+use minitrainer::data::Labels;
 use minitrainer::nn::loss::{CrossEntropyLossConfig, cross_entropy};
 use minitrainer::optim::{Optimizer, Sgd, SgdConfig};
 use minitrainer::prelude::*;
@@ -32,31 +33,19 @@ struct Digits {
 }
 
 impl Digits {
-    fn load(path: &Path) -> Result<Self, Box<dyn Error>> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let (mut pixels, mut y) = (Vec::new(), Vec::new());
-        for (line_no, line) in text.lines().enumerate().skip(1) {
-            let values = line
-                .split(',')
-                .map(str::parse::<u8>)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("{}:{}: {e}", path.display(), line_no + 1))?;
-            let Some((&label, row)) = values.split_last().filter(|(_, row)| row.len() == 64) else {
-                return Err(
-                    format!("{}:{}: expected 65 columns", path.display(), line_no + 1).into(),
-                );
-            };
-            pixels.extend(row.iter().map(|&p| f32::from(p) / 16.0));
-            y.push(usize::from(label));
-        }
-        let x = Array2::from_shape_vec((y.len(), 64), pixels)?;
-        Ok(Digits { x, y })
+    /// The set compiled into the library (`minitrainer::data::Digits`, pixels / 16).
+    fn load() -> Result<Self, Box<dyn Error>> {
+        let set = minitrainer::data::Digits::load();
+        let Labels::Classes(y) = set.labels() else {
+            return Err("the digits set has class labels".into());
+        };
+        let x = set.features().clone().into_dimensionality()?;
+        Ok(Digits { x, y: y.clone() })
     }
 
     /// Rows `rows` as a `[len, 64]` tensor and their labels.
     fn batch(&self, rows: &[usize]) -> (Tensor, Vec<usize>) {
-        let x = Tensor::from_array(self.x.select(Axis(0), rows));
+        let x = Tensor::from_array(self.x.select(Axis(0), rows).into_dyn());
         (x, rows.iter().map(|&r| self.y[r]).collect())
     }
 }
@@ -123,8 +112,7 @@ fn accuracy<M: Forward<Output = Tensor>>(model: &M, data: &Digits, rows: &[usize
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/digits.csv");
-    let data = Digits::load(&path)?;
+    let data = Digits::load()?;
     let model = DigitsMlp::from_config_str("digits_mlp(in_dim=64, hidden=32, classes=10)")?;
     println!("{}", model.repr());
     let mut rng = seeded_rng(1);

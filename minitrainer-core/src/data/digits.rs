@@ -1,12 +1,13 @@
-//! [`Digits`]: scikit-learn's 8×8 handwritten digits, compiled into the crate (`data/digits.csv`
-//! at the repository root, 265 kB), so examples and tests need no file and no download.
+//! [`Digits`]: scikit-learn's 8×8 handwritten digits, compiled into the crate
+//! (`minitrainer-core/data/digits.csv`, 265 kB; provenance in `data/README.md` beside it), so
+//! examples and tests need no file and no download.
 
 use super::combinators::{DatasetExt, Subset};
 use super::csv::Csv;
 use super::memory::TensorDataset;
 
 /// The CSV text: a header, 64 pixel columns `pixel_r_c` (0..=16) and `target` (0..=9).
-const CSV: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/digits.csv"));
+const CSV: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"));
 
 /// Rows in the training part of [`Digits::train_test`]; the rest (360) are the test part.
 const TRAIN_ROWS: usize = 1437;
