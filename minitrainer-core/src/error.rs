@@ -4,6 +4,7 @@
 //! everything that comes from outside the program (files, config text, data) is an `Error`.
 
 use crate::config::ConfigError;
+use crate::data::LoaderError;
 use crate::metrics::MetricError;
 use crate::module::ModuleError;
 use crate::nn::loss::LossError;
@@ -52,6 +53,11 @@ pub enum Error {
     /// refuse.
     #[error(transparent)]
     Clip(#[from] ClipError),
+
+    // ---- data ------------------------------------------------------------------------------
+    /// A data loader or sampler was misconfigured, or a batch could not be loaded.
+    #[error(transparent)]
+    Loader(#[from] LoaderError),
 
     // ---- weights ---------------------------------------------------------------------------
     /// A weight file (or a pretrained directory's file) could not be read or written.
