@@ -124,7 +124,8 @@ impl WeightedRandomSampler {
     ///
     /// # Errors
     /// [`LoaderError::Weight`] for a negative, infinite or NaN weight;
-    /// [`LoaderError::ZeroWeights`] when no weight is positive.
+    /// [`LoaderError::ZeroWeights`] when no weight is positive;
+    /// [`LoaderError::InvalidOption`] when their sum overflows f64.
     ///
     /// # Examples
     /// ```
@@ -144,8 +145,15 @@ impl WeightedRandomSampler {
             total += value;
             cumulative.push(total);
         }
-        if !(total > 0.0) || !total.is_finite() {
+        // Every weight is finite and >= 0 here, so `total` is >= 0 (or overflowed).
+        if total == 0.0 {
             return Err(LoaderError::ZeroWeights { len: weights.len() });
+        }
+        if total.is_infinite() {
+            return Err(LoaderError::InvalidOption {
+                option: "weights",
+                reason: "their sum overflows f64; scale them down".into(),
+            });
         }
         Ok(WeightedRandomSampler {
             cumulative,
@@ -205,6 +213,7 @@ mod tests {
                 other => panic!("expected a weight error, got {other:?}"),
             }
         }
+        assert!(WeightedRandomSampler::new(&[f64::MAX, f64::MAX], 3, 0).is_err());
         assert!(matches!(
             WeightedRandomSampler::new(&[], 3, 0),
             Err(LoaderError::ZeroWeights { len: 0 })

@@ -230,3 +230,6 @@ impl<D: Dataset + 'static, B: Send + 'static> IntoIterator for &DataLoader<D, B>
         self.iter()
     }
 }
+
+#[cfg(test)]
+mod tests;
