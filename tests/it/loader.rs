@@ -3,13 +3,10 @@
 //! an uninterrupted one sees, dropping an epoch joins its workers, failures reach the consumer
 //! as errors, workers stay within the prefetch bound, and shards split epochs evenly.
 
-use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minitrainer::data::{
-    Batch, DataLoader, Dataset, Example, LoaderError, LoaderState, Remainder, Sampler, Shard,
-    Target, Targets, WeightedRandomSampler,
+    Batch, DataLoader, Dataset, Example, LoaderError, LoaderState, Target, Targets,
 };
 use ndarray::{ArrayD, IxDyn};
 use rand::RngExt;
@@ -88,6 +85,9 @@ fn loader(len: usize, workers: usize) -> Result<DataLoader<Indexed>, LoaderError
 fn epoch(loader: &DataLoader<Indexed>) -> Result<Vec<Batch>, LoaderError> {
     loader.iter().collect()
 }
+
+mod prefetch;
+mod sampling;
 
 fn labels(batch: &Batch) -> Vec<usize> {
     match &batch.targets {
@@ -319,133 +319,6 @@ fn collate_errors_name_batch_and_sample() -> TestResult {
         message.starts_with("batch 1: sample 2 of the batch has features of shape [2]"),
         "{message}"
     );
-    Ok(())
-}
-
-#[test]
-fn weighted_sampling_through_the_loader_follows_the_weights() -> TestResult {
-    let weights = [1.0, 0.0, 2.0, 7.0];
-    let sampler = WeightedRandomSampler::new(&weights, 1000, 5)?;
-    let loader = DataLoader::builder(Indexed::new(4))
-        .batch_size(64)
-        .sampler(sampler)
-        .num_workers(2)
-        .build()?;
-    let mut counts = [0usize; 4];
-    for batch in &loader {
-        for label in labels(&batch?) {
-            counts[label] += 1;
-        }
-    }
-    // Expected 100 / 0 / 200 / 700 (binomial sd <= 15); pinned exactly for this seed.
-    for (count, expected) in counts.iter().zip([100.0, 0.0, 200.0, 700.0]) {
-        assert!((*count as f64 - expected).abs() <= 45.0, "{counts:?}");
-    }
-    assert_eq!(counts, [102, 0, 194, 704]);
-    Ok(())
-}
-
-#[test]
-fn shards_split_every_epoch_disjointly_and_evenly() -> TestResult {
-    let world = 3;
-    for (remainder, share) in [(Remainder::Drop, 33), (Remainder::Pad, 34)] {
-        for epoch_number in 0..2 {
-            let mut seen = Vec::new();
-            for rank in 0..world {
-                let sampler = Shard::new(
-                    minitrainer::data::RandomSampler::new(100, 8),
-                    rank,
-                    world,
-                    remainder,
-                )?;
-                let loader = DataLoader::builder(Indexed::new(100))
-                    .batch_size(10)
-                    .sampler(sampler)
-                    .build()?;
-                loader.set_epoch(epoch_number);
-                let indices: Vec<usize> = loader
-                    .iter()
-                    .map(|b| b.map(|b| labels(&b)))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .concat();
-                assert_eq!(indices.len(), share, "{remainder:?}: equal shares");
-                seen.push(indices);
-            }
-            let all: Vec<usize> = seen.concat();
-            let distinct: HashSet<usize> = all.iter().copied().collect();
-            match remainder {
-                // 99 of the 100 samples, none twice.
-                Remainder::Drop => assert_eq!(distinct.len(), all.len()),
-                // Every sample; 2 of them twice (102 positions).
-                Remainder::Pad => assert_eq!(distinct.len(), 100),
-            }
-        }
-    }
-    let rank_too_big = minitrainer::data::SequentialSampler::new(4).shard(3, 3);
-    assert!(matches!(
-        rank_too_big,
-        Err(LoaderError::Shard {
-            rank: 3,
-            world_size: 3
-        })
-    ));
-    Ok(())
-}
-
-/// Counts live samples: created by `get`, gone when their batch is dropped.
-struct Counted {
-    live: Arc<AtomicUsize>,
-    peak: Arc<AtomicUsize>,
-}
-
-struct Token(Arc<AtomicUsize>);
-
-impl Drop for Token {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl Dataset for Counted {
-    type Item = Token;
-    type Error = std::convert::Infallible;
-    fn len(&self) -> usize {
-        400
-    }
-    fn get(&self, _index: usize) -> Result<Token, Self::Error> {
-        let live = self.live.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(live, Ordering::SeqCst);
-        Ok(Token(Arc::clone(&self.live)))
-    }
-}
-
-#[test]
-fn workers_stay_within_the_prefetch_bound() -> TestResult {
-    let (live, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let set = Counted {
-        live: Arc::clone(&live),
-        peak: Arc::clone(&peak),
-    };
-    let keep = |tokens: Vec<Token>| Ok::<_, std::convert::Infallible>(tokens);
-    let loader = DataLoader::with_collate(set, keep)
-        .batch_size(4)
-        .num_workers(3)
-        .prefetch(2)
-        .build()?;
-    let mut batches = 0;
-    for batch in &loader {
-        // The consumer holds one batch; the workers may have at most `prefetch` more.
-        assert!(live.load(Ordering::SeqCst) <= (2 + 1) * 4);
-        drop(batch?);
-        batches += 1;
-    }
-    assert_eq!(batches, 100);
-    assert!(
-        peak.load(Ordering::SeqCst) <= (2 + 1) * 4,
-        "peak {}",
-        peak.load(Ordering::SeqCst)
-    );
-    assert_eq!(live.load(Ordering::SeqCst), 0);
     Ok(())
 }
 

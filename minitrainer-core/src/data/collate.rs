@@ -61,7 +61,8 @@ fn kind(target: &Target) -> &'static str {
     }
 }
 
-/// Stacks same-shaped arrays along a new first axis; `shape_of` errors name the position.
+/// Stacks same-shaped arrays along a new first axis; `ragged` builds the error naming the
+/// first array whose shape differs from the first one's.
 fn stack<'a>(
     arrays: impl ExactSizeIterator<Item = &'a ArrayD<f32>>,
     ragged: impl Fn(usize, Vec<usize>, Vec<usize>) -> CollateError,
@@ -88,7 +89,9 @@ fn stack<'a>(
     }
     let mut shape = vec![count];
     shape.extend(expected.unwrap_or_default());
-    Tensor::from_vec(data, &shape).map_err(|_| CollateError::Empty)
+    // Every array has `expected`'s shape, so `data` holds exactly `count * product(shape)`.
+    Ok(Tensor::from_vec(data, &shape)
+        .expect("minitrainer internal error: stacked length checked against the shapes"))
 }
 
 /// The default collation: features stacked into `inputs` of shape `[batch, ...features]`;
