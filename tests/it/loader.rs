@@ -194,6 +194,13 @@ fn dropping_an_epoch_midway_joins_every_worker() -> TestResult {
             batches: 1
         }
     );
+    // An epoch outlives its loader (it owns what it needs); dropping both joins the workers.
+    let data = Arc::clone(loader.dataset());
+    let mut run = loader.iter();
+    drop(loader);
+    assert_eq!(run.next().transpose()?.map(|b| labels(&b).len()), Some(7));
+    drop(run);
+    assert_eq!(Arc::strong_count(&data), 1, "a worker outlived its epoch");
     Ok(())
 }
 
