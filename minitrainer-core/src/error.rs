@@ -5,6 +5,7 @@
 
 use crate::config::ConfigError;
 use crate::data::DataError;
+use crate::data::LoaderError;
 use crate::metrics::MetricError;
 use crate::module::ModuleError;
 use crate::nn::loss::LossError;
@@ -58,6 +59,10 @@ pub enum Error {
     /// A data set could not be read, split or scaled (a file's bad row, a bad split argument).
     #[error(transparent)]
     Data(#[from] DataError),
+
+    /// A data loader or sampler was misconfigured, or a batch could not be loaded.
+    #[error(transparent)]
+    Loader(#[from] LoaderError),
 
     // ---- weights ---------------------------------------------------------------------------
     /// A weight file (or a pretrained directory's file) could not be read or written.

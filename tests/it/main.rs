@@ -8,6 +8,7 @@ mod freeze;
 mod hooks;
 mod hooks_replace;
 mod layer_input_errors;
+mod loader;
 mod losses;
 mod metrics;
 mod multi_input;
