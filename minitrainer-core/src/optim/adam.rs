@@ -4,7 +4,7 @@ use minitrainer_macros::Config;
 
 use super::engine::optimizer_type;
 use super::float::{Float, lerp};
-use super::rule::{Rule, buffers};
+use super::rule::buffers;
 
 /// Config of [`Adam`] (`"adam"`), with PyTorch's defaults. PyTorch's `betas=(b1, b2)` are
 /// `beta1` and `beta2` (the factory also accepts `betas=[b1, b2]`).
@@ -137,46 +137,71 @@ pub(super) fn adam_update<T: Float>(
     }
 }
 
-/// [`Adam`]'s rule.
-pub(crate) struct AdamRule;
+/// The `Rule` of an Adam-family optimizer: the same kernel, with the decay coupled (Adam: added
+/// to the gradient) or decoupled (AdamW: the parameter shrinks first). One definition for both,
+/// so the two can't drift apart.
+macro_rules! adam_rule {
+    ($(#[$doc:meta])* $rule:ident, $config:ty, $name:literal, decoupled: $decoupled:literal) => {
+        $(#[$doc])*
+        pub(crate) struct $rule;
 
-impl Rule for AdamRule {
-    type Config = AdamConfig;
-    const NAME: &'static str = "adam";
+        impl $crate::optim::rule::Rule for $rule {
+            type Config = $config;
+            const NAME: &'static str = $name;
 
-    fn lr(config: &AdamConfig) -> f64 {
-        config.lr
-    }
-    fn set_lr(config: &mut AdamConfig, lr: f64) {
-        config.lr = lr;
-    }
-    fn weight_decay(config: &AdamConfig) -> f64 {
-        config.weight_decay
-    }
-    fn set_weight_decay(config: &mut AdamConfig, weight_decay: f64) {
-        config.weight_decay = weight_decay;
-    }
-    fn slots(config: &AdamConfig) -> &'static [&'static str] {
-        if config.amsgrad { SLOTS_AMSGRAD } else { SLOTS }
-    }
-    fn update<T: Float>(c: &AdamConfig, step: u64, p: &mut [T], g: &[T], state: &mut [Vec<T>]) {
-        let hyper = AdamHyper {
-            lr: c.lr,
-            beta1: c.beta1,
-            beta2: c.beta2,
-            eps: c.eps,
-            weight_decay: c.weight_decay,
-            amsgrad: c.amsgrad,
-            maximize: c.maximize,
-            decoupled: false,
-        };
-        adam_update(&hyper, step, p, g, state);
-    }
+            fn lr(config: &$config) -> f64 {
+                config.lr
+            }
+            fn set_lr(config: &mut $config, lr: f64) {
+                config.lr = lr;
+            }
+            fn weight_decay(config: &$config) -> f64 {
+                config.weight_decay
+            }
+            fn set_weight_decay(config: &mut $config, weight_decay: f64) {
+                config.weight_decay = weight_decay;
+            }
+            fn slots(config: &$config) -> &'static [&'static str] {
+                if config.amsgrad {
+                    $crate::optim::adam::SLOTS_AMSGRAD
+                } else {
+                    $crate::optim::adam::SLOTS
+                }
+            }
+            fn update<T: $crate::optim::float::Float>(
+                c: &$config,
+                step: u64,
+                p: &mut [T],
+                g: &[T],
+                state: &mut [Vec<T>],
+            ) {
+                let hyper = $crate::optim::adam::AdamHyper {
+                    lr: c.lr,
+                    beta1: c.beta1,
+                    beta2: c.beta2,
+                    eps: c.eps,
+                    weight_decay: c.weight_decay,
+                    amsgrad: c.amsgrad,
+                    maximize: c.maximize,
+                    decoupled: $decoupled,
+                };
+                $crate::optim::adam::adam_update(&hyper, step, p, g, state);
+            }
+        }
+    };
 }
+
+pub(super) use adam_rule;
+
+adam_rule!(
+    /// [`Adam`]'s rule.
+    AdamRule, AdamConfig, "adam", decoupled: false
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::optim::rule::Rule;
 
     #[test]
     fn first_step_moves_each_parameter_by_about_lr_against_the_gradient_sign() {

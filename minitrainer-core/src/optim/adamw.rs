@@ -2,10 +2,7 @@
 
 use minitrainer_macros::Config;
 
-use super::adam::{AdamHyper, SLOTS, SLOTS_AMSGRAD, adam_update};
 use super::engine::optimizer_type;
-use super::float::Float;
-use super::rule::Rule;
 
 /// Config of [`AdamW`] (`"adamw"`), with PyTorch's defaults (weight decay 0.01). PyTorch's
 /// `betas=(b1, b2)` are `beta1` and `beta2` (the factory also accepts `betas=[b1, b2]`).
@@ -64,39 +61,7 @@ optimizer_type!(
     AdamWConfig
 );
 
-/// [`AdamW`]'s rule: the Adam kernel with decoupled decay.
-pub(crate) struct AdamWRule;
-
-impl Rule for AdamWRule {
-    type Config = AdamWConfig;
-    const NAME: &'static str = "adamw";
-
-    fn lr(config: &AdamWConfig) -> f64 {
-        config.lr
-    }
-    fn set_lr(config: &mut AdamWConfig, lr: f64) {
-        config.lr = lr;
-    }
-    fn weight_decay(config: &AdamWConfig) -> f64 {
-        config.weight_decay
-    }
-    fn set_weight_decay(config: &mut AdamWConfig, weight_decay: f64) {
-        config.weight_decay = weight_decay;
-    }
-    fn slots(config: &AdamWConfig) -> &'static [&'static str] {
-        if config.amsgrad { SLOTS_AMSGRAD } else { SLOTS }
-    }
-    fn update<T: Float>(c: &AdamWConfig, step: u64, p: &mut [T], g: &[T], state: &mut [Vec<T>]) {
-        let hyper = AdamHyper {
-            lr: c.lr,
-            beta1: c.beta1,
-            beta2: c.beta2,
-            eps: c.eps,
-            weight_decay: c.weight_decay,
-            amsgrad: c.amsgrad,
-            maximize: c.maximize,
-            decoupled: true,
-        };
-        adam_update(&hyper, step, p, g, state);
-    }
-}
+super::adam::adam_rule!(
+    /// [`AdamW`]'s rule: the Adam kernel with decoupled decay.
+    AdamWRule, AdamWConfig, "adamw", decoupled: true
+);
