@@ -2,7 +2,8 @@
 //! the library (`minitrainer::data::Digits`), and prints its test accuracy.
 //!
 //! Split as the PyTorch reference fixtures: train = rows [0, 1437), test = rows [1437, 1797),
-//! x = pixels / 16.
+//! x = pixels / 16. The loop is written by hand over the library's pieces (data set,
+//! `DataLoader`, `Sgd`, fused cross-entropy, streaming accuracy) until the `Trainer` lands.
 //!
 //! ```sh
 //! cargo run --release --example digits
@@ -14,39 +15,21 @@
 use std::error::Error;
 use std::path::Path;
 
-use minitrainer::data::Labels;
+use minitrainer::data::{Batch, DataLoader, Dataset, Digits, Targets};
+use minitrainer::metrics::{Accuracy, ClassesConfig, Metric, Target};
 use minitrainer::nn::loss::{CrossEntropyLossConfig, cross_entropy};
 use minitrainer::optim::{Optimizer, Sgd, SgdConfig};
 use minitrainer::prelude::*;
-use ndarray::{Array2, Axis};
-use rand::seq::SliceRandom;
 
-const N_TRAIN: usize = 1437;
-const EPOCHS: usize = 30;
+const EPOCHS: u64 = 30;
 const BATCH: usize = 32;
 const LR: f64 = 0.1;
 
-/// The digits set: `x` is `[n, 64]` in [0, 1], `y` the labels 0..9.
-struct Digits {
-    x: Array2<f32>,
-    y: Vec<usize>,
-}
-
-impl Digits {
-    /// The set compiled into the library (`minitrainer::data::Digits`, pixels / 16).
-    fn load() -> Result<Self, Box<dyn Error>> {
-        let set = minitrainer::data::Digits::load();
-        let Labels::Classes(y) = set.labels() else {
-            return Err("the digits set has class labels".into());
-        };
-        let x = set.features().clone().into_dimensionality()?;
-        Ok(Digits { x, y: y.clone() })
-    }
-
-    /// Rows `rows` as a `[len, 64]` tensor and their labels.
-    fn batch(&self, rows: &[usize]) -> (Tensor, Vec<usize>) {
-        let x = Tensor::from_array(self.x.select(Axis(0), rows).into_dyn());
-        (x, rows.iter().map(|&r| self.y[r]).collect())
+/// A batch's class labels (the digits set has them).
+fn classes(targets: Targets) -> Result<Vec<usize>, Box<dyn Error>> {
+    match targets {
+        Targets::Classes(labels) => Ok(labels),
+        _ => Err("the digits set has class labels".into()),
     }
 }
 
@@ -92,69 +75,70 @@ impl Forward for DigitsMlp {
     }
 }
 
-fn accuracy<M: Forward<Output = Tensor>>(model: &M, data: &Digits, rows: &[usize]) -> f32 {
+/// Accuracy over a whole set, streamed batch by batch.
+fn accuracy<M, D>(model: &M, data: D) -> Result<f64, Box<dyn Error>>
+where
+    M: Forward<Output = Tensor>,
+    D: Dataset<Item = minitrainer::data::Example> + 'static,
+{
     let _no_grad = no_grad();
-    let (x, _) = data.batch(rows);
-    let logits = model.call(x).to_array();
-    let correct = logits
-        .outer_iter()
-        .zip(rows)
-        .filter(|(row, r)| {
-            let best = row
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map(|(i, _)| i);
-            best == Some(data.y[**r])
-        })
-        .count();
-    correct as f32 / rows.len() as f32
+    let mut accuracy = Accuracy::new(&ClassesConfig::default());
+    for batch in &DataLoader::builder(data).batch_size(256).build()? {
+        let Batch { inputs, targets } = batch?;
+        accuracy.update(&model.call(inputs), &Target::Labels(classes(targets)?))?;
+    }
+    let value = accuracy.compute().and_then(|v| v.as_scalar());
+    value.ok_or_else(|| "no test digits".into())
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let data = Digits::load()?;
     let model = DigitsMlp::from_config_str("digits_mlp(in_dim=64, hidden=32, classes=10)")?;
     println!("{}", model.repr());
-    let mut rng = seeded_rng(1);
-    let mut train: Vec<usize> = (0..N_TRAIN).collect();
-    let test: Vec<usize> = (N_TRAIN..data.y.len()).collect();
+    // train = rows [0, 1437), test = rows [1437, 1797), pixels / 16: the PyTorch fixture's split.
+    let (train, test) = Digits::train_test();
+    let (train_rows, test_rows) = (train.len(), test.len());
+    let loader = DataLoader::builder(train.clone())
+        .batch_size(BATCH)
+        .shuffle(true)
+        .seed(1)
+        .build()?;
 
     // PyTorch's `SGD(model.parameters(), lr=0.1)` and `F.cross_entropy`.
-    let mut optimizer = Sgd::new(
-        &model,
-        SgdConfig {
-            lr: LR,
-            ..SgdConfig::default()
-        },
-    )?;
+    let config = SgdConfig {
+        lr: LR,
+        ..SgdConfig::default()
+    };
+    let mut optimizer = Sgd::new(&model, config)?;
     let loss_config = CrossEntropyLossConfig::default();
     for epoch in 1..=EPOCHS {
-        train.shuffle(&mut rng);
         let mut total = 0.0;
-        for rows in train.chunks(BATCH) {
-            let (x, labels) = data.batch(rows);
-            let loss = cross_entropy(&model.call(x), &labels, &loss_config)?;
+        for batch in &loader {
+            let Batch { inputs, targets } = batch?;
+            let rows = inputs.shape()[0];
+            let loss = cross_entropy(&model.call(inputs), classes(targets)?, &loss_config)?;
             loss.backward();
             optimizer.step();
             optimizer.zero_grad();
-            total += loss.item() * rows.len() as f32;
+            total += loss.item() * rows as f32;
         }
         if epoch % 5 == 0 {
-            println!("epoch {epoch:2}  train loss {:.4}", total / N_TRAIN as f32);
+            println!(
+                "epoch {epoch:2}  train loss {:.4}",
+                total / train_rows as f32
+            );
         }
     }
-    let test_accuracy = accuracy(&model, &data, &test);
+    let test_accuracy = accuracy(&model, test.clone())?;
     println!(
-        "train accuracy {:.4}  test accuracy {test_accuracy:.4} ({} test digits)",
-        accuracy(&model, &data, &train),
-        test.len()
+        "train accuracy {:.4}  test accuracy {test_accuracy:.4} ({test_rows} test digits)",
+        accuracy(&model, train)?,
     );
 
     // Save (config.json + model.safetensors), load back by name, check nothing was lost.
     let dir = Path::new("runs/digits");
     model.save_pretrained(dir)?;
     let loaded = minitrainer::from_pretrained(dir)?;
-    let reloaded_accuracy = accuracy(&loaded, &data, &test);
+    let reloaded_accuracy = accuracy(&loaded, test)?;
     println!(
         "saved to {}; reloaded test accuracy {reloaded_accuracy:.4}",
         dir.display()
