@@ -6,9 +6,7 @@
 
 use super::error::MetricError;
 use crate::Tensor;
-
-/// The largest `f32` below which every whole number is exact (2²⁴).
-const MAX_EXACT_LABEL: f32 = 16_777_216.0;
+use crate::tensor::IntoIndices;
 
 /// The targets of one batch.
 ///
@@ -113,21 +111,20 @@ fn labels_from_tensor(metric: &str, tensor: &Tensor) -> Result<Vec<usize>, Metri
             shape: tensor.shape().to_vec(),
         });
     }
-    tensor
-        .to_vec()
-        .into_iter()
+    let not_a_label = |value: f32, position: usize| MetricError::NotALabel {
+        metric: metric.to_string(),
+        value,
+        position,
+    };
+    // The tensor layer's label check (whole numbers up to 2²⁴), then: no negative classes.
+    let labels = tensor
+        .into_labels()
+        .map_err(|e| not_a_label(e.value, e.position.first().copied().unwrap_or(0)))?;
+    labels
+        .iter()
         .enumerate()
-        .map(|(position, value)| {
-            if (0.0..=MAX_EXACT_LABEL).contains(&value) && value.fract() == 0.0 {
-                // A whole number in 0..=2²⁴: the cast is exact.
-                Ok(value as usize)
-            } else {
-                Err(MetricError::NotALabel {
-                    metric: metric.to_string(),
-                    value,
-                    position,
-                })
-            }
+        .map(|(position, &label)| {
+            usize::try_from(label).map_err(|_| not_a_label(label as f32, position))
         })
         .collect()
 }
