@@ -195,11 +195,21 @@ mod generator_tests {
 
     #[test]
     fn try_build_reports_a_bad_p_and_build_panics_naming_it() {
-        let error = Dropout::try_build(&DropoutConfig { p: -0.5 }, &mut Init::seeded(0));
-        assert!(error.is_err());
+        let error = Dropout::try_build(&DropoutConfig { p: -0.5 }, &mut Init::seeded(0))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(error.as_deref(), Some("p: must be in 0.0..=1.0, got -0.5"));
         let panic = std::panic::catch_unwind(|| {
             Dropout::build(&DropoutConfig { p: 2.0 }, &mut Init::seeded(0))
         });
-        assert!(panic.is_err());
+        let message = panic
+            .err()
+            .and_then(|payload| payload.downcast::<String>().ok())
+            .map(|message| *message)
+            .unwrap_or_default();
+        assert!(
+            message.contains("p must be in 0.0..=1.0, got 2"),
+            "{message}"
+        );
     }
 }
