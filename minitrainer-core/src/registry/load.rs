@@ -96,11 +96,13 @@ impl Registry {
     /// As [`from_pretrained`](super::from_pretrained).
     pub fn from_pretrained(&self, dir: impl AsRef<Path>) -> Result<Box<dyn Model>, Error> {
         let dir = dir.as_ref();
-        let file = ConfigFile::read(dir)?;
+        let mut file = ConfigFile::read(dir)?;
         let entry = self
             .get(&file.model_type)
             .map_err(|e| in_file(&file.path, e))?;
-        let mut model = (entry.build)(file.fields.clone(), &mut Init::default())
+        // The weights are checked against `file.value`; the fields are only needed to build.
+        let fields = std::mem::take(&mut file.fields);
+        let mut model = (entry.build)(fields, &mut Init::default())
             .map_err(|e| in_file(&file.path, e))?;
         load_into(model.as_mut(), dir, &file)?;
         Ok(model)
