@@ -102,8 +102,8 @@ impl Registry {
             .map_err(|e| in_file(&file.path, e))?;
         // The weights are checked against `file.value`; the fields are only needed to build.
         let fields = std::mem::take(&mut file.fields);
-        let mut model = (entry.build)(fields, &mut Init::default())
-            .map_err(|e| in_file(&file.path, e))?;
+        let mut model =
+            (entry.build)(fields, &mut Init::default()).map_err(|e| in_file(&file.path, e))?;
         load_into(model.as_mut(), dir, &file)?;
         Ok(model)
     }
