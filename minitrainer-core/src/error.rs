@@ -15,6 +15,7 @@ use crate::optim::schedule::ScheduleError;
 use crate::pretrained::PretrainedError;
 use crate::registry::RegistryError;
 use crate::tensor::TensorError;
+use crate::train::TrainError;
 use crate::weights::IoError;
 
 /// Any error minitrainer returns.
@@ -83,6 +84,11 @@ pub enum Error {
     /// A batch did not fit a metric, or a metric spec could not be built.
     #[error(transparent)]
     Metric(#[from] MetricError),
+
+    // ---- train -----------------------------------------------------------------------------
+    /// Training, evaluation or a checkpoint failed (naming the epoch and step, or the file).
+    #[error(transparent)]
+    Train(#[from] TrainError),
 }
 
 /// `Result` with [`Error`] as the default error type.

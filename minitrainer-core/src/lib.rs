@@ -25,6 +25,7 @@ pub mod pretrained;
 pub mod registry;
 pub mod suggest;
 pub mod tensor;
+pub mod train;
 pub mod weights;
 
 /// The weight files' module under its old name.

@@ -74,3 +74,19 @@ pub trait Metric: Send {
     /// Forgets every batch (and a class count fixed by a batch; a configured one stays).
     fn reset(&mut self);
 }
+
+/// A boxed metric (what [`metric_from_str`] returns) is a metric.
+impl<M: Metric + ?Sized> Metric for Box<M> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn update(&mut self, prediction: &Tensor, target: &Target) -> Result<(), MetricError> {
+        (**self).update(prediction, target)
+    }
+    fn compute(&self) -> Option<MetricValue> {
+        (**self).compute()
+    }
+    fn reset(&mut self) {
+        (**self).reset();
+    }
+}

@@ -82,7 +82,7 @@ pub fn optimizer_from_str<M: Module + ?Sized>(
 }
 
 /// `{"name": "adamw", ...}` → the name and the other fields.
-fn named_object(text: &str) -> Result<(String, Map<String, Value>), ConfigError> {
+pub(crate) fn named_object(text: &str) -> Result<(String, Map<String, Value>), ConfigError> {
     let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))?;
     let root = FieldPath::root();
     let mut errors = Violations::new();
@@ -93,7 +93,7 @@ fn named_object(text: &str) -> Result<(String, Map<String, Value>), ConfigError>
     match fields.remove("name") {
         Some(Value::String(name)) => Ok((name, fields)),
         Some(other) => {
-            errors.wrong_type(&root.field("name"), "an optimizer name".into(), &other);
+            errors.wrong_type(&root.field("name"), "a name".into(), &other);
             Err(ConfigError::Invalid(errors))
         }
         None => {

@@ -30,3 +30,13 @@ impl LearningRates for Vec<f64> {
         self.copy_from_slice(lrs);
     }
 }
+
+impl<T: LearningRates + ?Sized> LearningRates for Box<T> {
+    fn learning_rates(&self) -> Vec<f64> {
+        (**self).learning_rates()
+    }
+
+    fn set_learning_rates(&mut self, lrs: &[f64]) {
+        (**self).set_learning_rates(lrs);
+    }
+}

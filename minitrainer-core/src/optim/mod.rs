@@ -30,6 +30,7 @@ pub use clip::{
     grad_norm,
 };
 pub use error::OptimError;
+pub(crate) use factory::named_object;
 pub use factory::{OPTIMIZERS, optimizer_from_str};
 pub use groups::ParamGroup;
 pub use learning_rates::LearningRates;

@@ -110,3 +110,26 @@ impl std::fmt::Debug for dyn Optimizer {
             .finish()
     }
 }
+
+/// A boxed optimizer (what [`optimizer_from_str`](super::optimizer_from_str) returns) is an
+/// optimizer, so it goes wherever one is taken (the trainer's builder).
+impl<O: Optimizer + ?Sized> Optimizer for Box<O> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn step(&mut self) {
+        (**self).step();
+    }
+    fn zero_grad(&self) {
+        (**self).zero_grad();
+    }
+    fn param_groups(&self) -> Vec<GroupInfo> {
+        (**self).param_groups()
+    }
+    fn state_dict(&self) -> OptimizerState {
+        (**self).state_dict()
+    }
+    fn load_state_dict(&mut self, state: &OptimizerState) -> Result<(), OptimError> {
+        (**self).load_state_dict(state)
+    }
+}

@@ -1,7 +1,7 @@
 //! `LossError`: what can be wrong with a loss's inputs or options, all of it coming from data
 //! or config text, so it is an error and never a panic.
 
-use crate::config::ConfigError;
+use crate::config::{CallSyntaxError, ConfigError};
 use crate::tensor::NotALabel;
 
 /// A loss could not be computed from these inputs.
@@ -86,4 +86,29 @@ pub enum LossError {
     /// The loss's config breaks its rules (e.g. `label_smoothing` outside `0.0..=1.0`).
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A batch's targets are not the kind the loss takes (class labels for `mse_loss`).
+    #[error(
+        "{loss} takes {expected} as targets, but the batch has {found}; pick a loss for the data's targets"
+    )]
+    Targets {
+        /// The loss.
+        loss: String,
+        /// What it takes.
+        expected: &'static str,
+        /// What the batch holds.
+        found: &'static str,
+    },
+    /// No loss has this name.
+    #[error("unknown loss {name:?}{}; known losses: {}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), known.join(", "))]
+    UnknownLoss {
+        /// The name given.
+        name: String,
+        /// The closest known name.
+        suggestion: Option<String>,
+        /// Every known name.
+        known: Vec<&'static str>,
+    },
+    /// Malformed compact loss text.
+    #[error(transparent)]
+    Spec(#[from] CallSyntaxError),
 }

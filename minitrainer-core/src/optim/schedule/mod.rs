@@ -109,6 +109,35 @@ pub trait LrScheduler: Send {
     fn load_state(&mut self, state: &Value) -> Result<(), ScheduleError>;
 }
 
+/// A boxed scheduler (what [`scheduler_from_str`] returns) is a scheduler.
+impl<S: LrScheduler + ?Sized> LrScheduler for Box<S> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn step(&mut self, target: &mut dyn LearningRates) -> Result<(), ScheduleError> {
+        (**self).step(target)
+    }
+    fn step_with_metric(
+        &mut self,
+        target: &mut dyn LearningRates,
+        metric: f64,
+    ) -> Result<(), ScheduleError> {
+        (**self).step_with_metric(target, metric)
+    }
+    fn needs_metric(&self) -> bool {
+        (**self).needs_metric()
+    }
+    fn last_lr(&self) -> &[f64] {
+        (**self).last_lr()
+    }
+    fn state(&self) -> Value {
+        (**self).state()
+    }
+    fn load_state(&mut self, state: &Value) -> Result<(), ScheduleError> {
+        (**self).load_state(state)
+    }
+}
+
 /// Checks that `target` has one rate per group the scheduler was built for, and returns them.
 fn current_rates(target: &dyn LearningRates, groups: usize) -> Result<Vec<f64>, ScheduleError> {
     let current = target.learning_rates();
