@@ -14,8 +14,10 @@
 //!         on_batch_end(StepRecord)
 //!         on_validation_end(record)       (every `validate_every_steps` steps, if set)
 //!         on_checkpoint_saved(dir)        (every `checkpoint.every_steps` steps, if set)
-//!     on_validation_end(record)           (once per epoch, if there is validation data)
-//!     on_epoch_end(EpochRecord)           (then the per-epoch scheduler step)
+//!     on_validation_end(record)           (at the epoch's end, if there is validation data:
+//!                                          the validation metrics alone)
+//!     on_epoch_end(EpochRecord)           (train and validation metrics; then the
+//!                                          per-epoch scheduler step)
 //!     on_checkpoint_saved(dir)            (per-epoch checkpoints)
 //! on_train_end(History)                   (also after an early stop)
 //! on_exception(error)                     (instead of the rest, when the run fails)

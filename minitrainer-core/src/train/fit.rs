@@ -141,16 +141,19 @@ impl<M: Trainable> Trainer<M> {
             metrics.push(("lr".to_string(), lr));
         }
         if let Some(valid) = valid {
-            metrics.extend(self.validate(valid)?);
+            let validation = EpochRecord {
+                epoch,
+                step,
+                metrics: self.validate(valid)?,
+            };
+            self.hook(|c, ctx| c.on_validation_end(ctx, &validation))?;
+            metrics.extend(validation.metrics);
         }
         let record = EpochRecord {
             epoch,
             step,
             metrics,
         };
-        if valid.is_some() {
-            self.hook(|c, ctx| c.on_validation_end(ctx, &record))?;
-        }
         self.run.history.epochs.push(record.clone());
         self.hook(|c, ctx| c.on_epoch_end(ctx, &record))?;
         if self.options.scheduler_interval == SchedulerInterval::Epoch {

@@ -89,7 +89,12 @@ impl Callbacks {
     pub(super) fn load_states(&mut self, states: &Value, dir: &Path) -> Result<(), TrainError> {
         for callback in &mut self.list {
             if let Some(state) = states.get(callback.name()) {
-                callback.load_state(state, dir)?;
+                match callback.load_state(state, dir) {
+                    Ok(()) => {}
+                    // A log that cannot be cut back is reported; the run itself resumes.
+                    Err(error) if error.is_secondary() => eprintln!("warning: {error}"),
+                    Err(error) => return Err(error.into()),
+                }
             }
         }
         Ok(())

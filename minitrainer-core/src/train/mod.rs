@@ -28,6 +28,7 @@ mod hooks;
 mod options;
 mod predictor;
 mod records;
+pub mod sinks;
 mod step;
 mod trainable;
 mod trainer;

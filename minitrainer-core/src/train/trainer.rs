@@ -25,7 +25,7 @@ use crate::optim::schedule::LrScheduler;
 /// use minitrainer_core::optim::optimizer_from_str;
 /// use minitrainer_core::train::Trainer;
 ///
-/// let model = minitrainer_core::registry::load("sequential(layers=[linear(in_features=64, out_features=10)])")?;
+/// let model = minitrainer_core::registry::load("linear(in_features=64, out_features=10)")?;
 /// let optimizer = optimizer_from_str("adam(lr=0.01)", &model)?;
 /// let mut trainer = Trainer::builder(model, optimizer)
 ///     .loss(CrossEntropyLoss::default())

@@ -1,5 +1,7 @@
 //! The built-in callbacks.
 
 mod early_stopping;
+mod metrics_log;
 
 pub use early_stopping::{EarlyStopping, EarlyStoppingConfig};
+pub use metrics_log::MetricsLog;
