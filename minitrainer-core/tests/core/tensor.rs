@@ -86,6 +86,22 @@ fn activations_match_known_values() -> TestResult {
 }
 
 #[test]
+fn relu_propagates_nan_as_pytorch_does() -> TestResult {
+    // torch.relu(torch.tensor([nan, -inf, inf])) == [nan, 0, inf]; f32::max(NaN, 0) is 0.
+    let x = Tensor::from_vec(vec![f32::NAN, f32::NEG_INFINITY, f32::INFINITY], &[3])?;
+    x.set_requires_grad(true);
+    let y = x.relu();
+    let values = y.to_vec();
+    assert!(values[0].is_nan());
+    assert_eq!(&values[1..], &[0.0, f32::INFINITY]);
+    y.sum().backward();
+    // threshold_backward: the gradient passes where !(x <= 0), NaN included.
+    let grad: Vec<f32> = x.grad().expect("a gradient").iter().copied().collect();
+    assert_eq!(grad, [1.0, 0.0, 1.0]);
+    Ok(())
+}
+
+#[test]
 fn matmul_t_is_matmul_by_the_transpose() -> TestResult {
     let mut rng = seeded_rng(5);
     for (a_shape, w_shape) in [

@@ -14,7 +14,11 @@ pub(crate) const GELU_TANH_COEF: f32 = 0.044_715;
 impl Tensor {
     /// `max(x, 0)` elementwise; the gradient at 0 is 0.
     pub fn relu(&self) -> Tensor {
-        self.unary(|| Op::Relu, |a| a.mapv(|x| x.max(0.0)))
+        // `f32::max` would turn NaN into 0 and hide it; PyTorch's relu propagates NaN.
+        self.unary(
+            || Op::Relu,
+            |a| a.mapv(|x| if x.is_nan() { x } else { x.max(0.0) }),
+        )
     }
 
     /// GELU, exact form: `x Φ(x) = x/2 (1 + erf(x/√2))` (PyTorch's default `gelu`).
