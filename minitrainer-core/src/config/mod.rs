@@ -19,6 +19,7 @@ mod json_schema;
 mod model_type;
 mod path;
 mod schema;
+mod snippet;
 mod tensor_size;
 mod value;
 
@@ -37,6 +38,7 @@ pub use json_schema::JsonSchemaDefs;
 #[doc(hidden)]
 pub use model_type::{ModelTypeOf, type_id_of};
 pub use path::FieldPath;
+pub(crate) use snippet::Snippet;
 pub use schema::{Constraint, FieldSchema, Schema, SchemaKind, VariantSchema};
 pub use tensor_size::{MAX_TENSOR_ELEMENTS, check_tensor_size};
 pub use value::ConfigValue;
