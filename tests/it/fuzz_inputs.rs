@@ -32,3 +32,45 @@ fn a_syntax_error_in_a_short_text_shows_it_whole() {
          linear(in_features=4 out_features=2)\n                       ^"
     );
 }
+
+/// Checks a message for 40,000 unknown keys `k0`..`k39999` of a `linear` config: the first five
+/// are listed, the rest counted, and the message stays short.
+fn assert_lists_five_unknown_keys(text: &str) {
+    assert!(text.len() < 600, "{} bytes: {text}", text.len());
+    for key in ["k0", "k1", "k2", "k3", "k4"] {
+        assert!(text.contains(&format!("unknown field \"{key}\"")), "{text}");
+    }
+    assert!(!text.contains("\"k5\""), "{text}");
+    assert!(text.ends_with("… and 39995 more unknown keys"), "{text}");
+}
+
+#[test]
+fn thousands_of_unknown_keys_are_listed_five_and_counted() {
+    let keys: Vec<String> = (0..40_000).map(|i| format!("k{i}=1")).collect();
+    let compact = format!("linear(in_features=4, out_features=2, {})", keys.join(", "));
+    assert_lists_five_unknown_keys(&message(load(&compact)));
+
+    let keys: Vec<String> = (0..40_000).map(|i| format!("\"k{i}\": 1")).collect();
+    let fields = format!("\"in_features\": 4, \"out_features\": 2, {}", keys.join(", "));
+    let json = format!("{{\"model_type\": \"linear\", {fields}}}");
+    assert_lists_five_unknown_keys(&message(load(&json)));
+
+    let error = LinearConfig::from_json(&format!("{{{fields}}}")).expect_err("unknown keys");
+    assert_eq!(error.violations().len(), 5);
+    let ConfigError::Invalid(violations) = &error else {
+        panic!("expected an invalid config, got {error:?}");
+    };
+    assert_eq!(violations.unlisted_unknown_fields(), 39_995);
+    assert_lists_five_unknown_keys(&error.to_string());
+}
+
+#[test]
+fn a_few_unknown_keys_are_each_listed_with_a_suggestion() {
+    let text = message(load("linear(in_featres=4, out_features=2, bais=true)"));
+    assert_eq!(
+        text,
+        "unknown field \"in_featres\"; did you mean \"in_features\"?\n\
+         unknown field \"bais\"; did you mean \"bias\"?\n\
+         missing required field \"in_features\""
+    );
+}
