@@ -1,9 +1,9 @@
 //! Inputs found by fuzzing (issue 16): each once made `load`, an error's message or
 //! `from_pretrained` misbehave (a panic, an abort, a refusal, a slow path).
 
-use minitrainer::Error;
-use minitrainer::load;
+use minitrainer::pretrained::{CONFIG_FILE, PretrainedError};
 use minitrainer::prelude::*;
+use minitrainer::{Error, from_pretrained, load};
 
 fn message(result: Result<Box<dyn Model>, Error>) -> String {
     result.expect_err("an error").to_string()
@@ -73,4 +73,73 @@ fn a_few_unknown_keys_are_each_listed_with_a_suggestion() {
          unknown field \"bais\"; did you mean \"bias\"?\n\
          missing required field \"in_features\""
     );
+}
+
+/// A `linear(in_features=4, out_features=2)` (bias on, the default) saved to a fresh directory,
+/// whose `config.json` is then replaced by `config`.
+fn linear_saved_with_config(name: &str, config: &str) -> Result<std::path::PathBuf, Error> {
+    let dir = crate::scratch_dir(name);
+    load("linear(in_features=4, out_features=2, bias=true)")?.save_pretrained(&dir)?;
+    std::fs::write(dir.join(CONFIG_FILE), config).expect("write config.json");
+    Ok(dir)
+}
+
+#[test]
+fn a_config_file_that_omits_a_default_matches_its_weights() -> Result<(), Error> {
+    let dir = linear_saved_with_config(
+        "omitted-default",
+        r#"{"model_type": "linear", "in_features": 4, "out_features": 2}"#,
+    )?;
+    assert_eq!(from_pretrained(&dir)?.config_value()["bias"], true);
+    assert!(Linear::from_pretrained(&dir)?.bias.is_some());
+    Ok(())
+}
+
+#[test]
+fn a_config_file_reordered_and_reformatted_matches_its_weights() -> Result<(), Error> {
+    let dir = linear_saved_with_config(
+        "reordered",
+        "{\n\t\"bias\" : true,\n  \"out_features\":2, \"model_type\":\"linear\",\"in_features\":   4 }",
+    )?;
+    from_pretrained(&dir)?;
+    Linear::from_pretrained(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_config_file_of_another_config_is_still_refused() -> Result<(), Error> {
+    let config = r#"{"model_type": "linear", "in_features": 4, "out_features": 3}"#;
+    let dir = linear_saved_with_config("real-mismatch", config)?;
+    for error in [
+        from_pretrained(&dir).map(drop).expect_err("out_features 3 vs 2"),
+        Linear::from_pretrained(&dir).map(drop).expect_err("out_features 3 vs 2"),
+    ] {
+        let text = error.to_string();
+        assert!(
+            matches!(
+                error,
+                Error::Pretrained(PretrainedError::MismatchedFiles { .. })
+            ),
+            "{error:?}"
+        );
+        assert!(
+            text.contains("was saved with a different config than"),
+            "{text}"
+        );
+        assert!(text.contains(r#""out_features":2"#), "{text}");
+    }
+    // Leaving out a field whose default differs from what was saved is a mismatch too.
+    let dir = crate::scratch_dir("default-differs");
+    load("linear(in_features=4, out_features=2, bias=false)")?.save_pretrained(&dir)?;
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        r#"{"model_type": "linear", "in_features": 4, "out_features": 2}"#,
+    )
+    .expect("write config.json");
+    let text = from_pretrained(&dir).map(drop).expect_err("bias").to_string();
+    assert!(
+        text.contains("was saved with a different config than"),
+        "{text}"
+    );
+    Ok(())
 }
