@@ -38,8 +38,8 @@ pub use json_schema::JsonSchemaDefs;
 #[doc(hidden)]
 pub use model_type::{ModelTypeOf, type_id_of};
 pub use path::FieldPath;
-pub(crate) use snippet::Snippet;
 pub use schema::{Constraint, FieldSchema, Schema, SchemaKind, VariantSchema};
+pub(crate) use snippet::Snippet;
 pub use tensor_size::{MAX_TENSOR_ELEMENTS, check_tensor_size};
 pub use value::ConfigValue;
 

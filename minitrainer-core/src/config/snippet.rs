@@ -27,7 +27,10 @@ impl fmt::Display for Snippet<'_> {
         let (start, end) = if len <= WHOLE {
             (0, len)
         } else {
-            (at.saturating_sub(CONTEXT), at.saturating_add(CONTEXT).min(len))
+            (
+                at.saturating_sub(CONTEXT),
+                at.saturating_add(CONTEXT).min(len),
+            )
         };
         f.write_str("\n  ")?;
         if start > 0 {
@@ -36,7 +39,11 @@ impl fmt::Display for Snippet<'_> {
         for c in self.input.chars().skip(start).take(end - start) {
             // A cut window may hold line breaks of a multi-line text; one line keeps the caret
             // under its character.
-            let c = if len > WHOLE && c.is_control() { ' ' } else { c };
+            let c = if len > WHOLE && c.is_control() {
+                ' '
+            } else {
+                c
+            };
             write!(f, "{c}")?;
         }
         if end < len {
@@ -61,7 +68,10 @@ mod tests {
 
     #[test]
     fn a_short_text_is_shown_whole_with_the_caret_under_the_column() {
-        assert_eq!(snippet("mlp(act=relu)", 9), "\n  mlp(act=relu)\n          ^");
+        assert_eq!(
+            snippet("mlp(act=relu)", 9),
+            "\n  mlp(act=relu)\n          ^"
+        );
         assert_eq!(snippet("mlp(", 5), "\n  mlp(\n      ^");
         assert_eq!(snippet("", 1), "\n  \n  ^");
     }
@@ -79,13 +89,19 @@ mod tests {
 
     #[test]
     fn the_caret_stays_under_its_character_in_a_window() {
-        let input: String = (0..500).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let input: String = (0..500)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
         for column in [1, 2, 60, 61, 62, 250, 440, 441, 499, 500, 501] {
             let text = snippet(&input, column);
             let lines: Vec<&str> = text.lines().collect();
             let caret = lines[2].chars().count() - 1;
             let under = lines[1].chars().nth(caret);
-            assert_eq!(under, input.chars().nth(column - 1), "column {column}: {text}");
+            assert_eq!(
+                under,
+                input.chars().nth(column - 1),
+                "column {column}: {text}"
+            );
             assert!(lines[1].chars().count() <= 2 + 1 + 121 + 1, "{text}");
         }
     }
