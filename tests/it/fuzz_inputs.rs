@@ -1,8 +1,8 @@
 //! Inputs found by fuzzing (issue 16): each once made `load`, an error's message or
 //! `from_pretrained` misbehave (a panic, an abort, a refusal, a slow path).
 
-use minitrainer::pretrained::{CONFIG_FILE, PretrainedError};
 use minitrainer::prelude::*;
+use minitrainer::pretrained::{CONFIG_FILE, PretrainedError};
 use minitrainer::{Error, from_pretrained, load};
 
 fn message(result: Result<Box<dyn Model>, Error>) -> String {
@@ -51,7 +51,10 @@ fn thousands_of_unknown_keys_are_listed_five_and_counted() {
     assert_lists_five_unknown_keys(&message(load(&compact)));
 
     let keys: Vec<String> = (0..40_000).map(|i| format!("\"k{i}\": 1")).collect();
-    let fields = format!("\"in_features\": 4, \"out_features\": 2, {}", keys.join(", "));
+    let fields = format!(
+        "\"in_features\": 4, \"out_features\": 2, {}",
+        keys.join(", ")
+    );
     let json = format!("{{\"model_type\": \"linear\", {fields}}}");
     assert_lists_five_unknown_keys(&message(load(&json)));
 
@@ -111,8 +114,12 @@ fn a_config_file_of_another_config_is_still_refused() -> Result<(), Error> {
     let config = r#"{"model_type": "linear", "in_features": 4, "out_features": 3}"#;
     let dir = linear_saved_with_config("real-mismatch", config)?;
     for error in [
-        from_pretrained(&dir).map(drop).expect_err("out_features 3 vs 2"),
-        Linear::from_pretrained(&dir).map(drop).expect_err("out_features 3 vs 2"),
+        from_pretrained(&dir)
+            .map(drop)
+            .expect_err("out_features 3 vs 2"),
+        Linear::from_pretrained(&dir)
+            .map(drop)
+            .expect_err("out_features 3 vs 2"),
     ] {
         let text = error.to_string();
         assert!(
@@ -136,10 +143,75 @@ fn a_config_file_of_another_config_is_still_refused() -> Result<(), Error> {
         r#"{"model_type": "linear", "in_features": 4, "out_features": 2}"#,
     )
     .expect("write config.json");
-    let text = from_pretrained(&dir).map(drop).expect_err("bias").to_string();
+    let text = from_pretrained(&dir)
+        .map(drop)
+        .expect_err("bias")
+        .to_string();
     assert!(
         text.contains("was saved with a different config than"),
         "{text}"
     );
     Ok(())
+}
+
+#[test]
+fn a_layer_too_large_for_memory_is_an_error_not_an_abort() {
+    // Passes validation (2^61 - 1 elements: its bytes fit in isize), then no allocator can
+    // give 8 EiB.
+    let text = message(load(
+        "linear(in_features=1, out_features=2305843009213693951)",
+    ));
+    assert_eq!(
+        text,
+        "cannot allocate 9223372036854775804 bytes for linear.weight \
+         [2305843009213693951, 1]: out of memory"
+    );
+    let text = message(load(
+        "embedding(num_embeddings=2305843009213693951, embedding_dim=1)",
+    ));
+    assert!(
+        text.starts_with("cannot allocate 9223372036854775804 bytes for embedding.weight"),
+        "{text}"
+    );
+    for (spec, what) in [
+        (
+            "layer_norm(normalized_shape=2305843009213693951)",
+            "layer_norm.weight",
+        ),
+        (
+            "batch_norm1d(num_features=2305843009213693951)",
+            "batch_norm1d.weight",
+        ),
+    ] {
+        let text = message(load(spec));
+        assert!(text.contains(&format!("bytes for {what} [")), "{text}");
+    }
+}
+
+#[test]
+fn try_build_returns_an_allocation_failure_and_build_panics_naming_it() {
+    let config = LinearConfig::new(1, 2_305_843_009_213_693_951);
+    let error = Linear::try_build(&config, &mut Init::seeded(0)).map(drop);
+    let error = error.expect_err("does not fit");
+    assert!(
+        matches!(
+            error,
+            Error::Tensor(minitrainer::tensor::TensorError::OutOfMemory { bytes: Some(_), .. })
+        ),
+        "{error:?}"
+    );
+    let panic = std::panic::catch_unwind(|| Linear::build(&config, &mut Init::seeded(0)));
+    let message = panic
+        .err()
+        .and_then(|payload| payload.downcast::<String>().ok())
+        .map(|message| *message)
+        .unwrap_or_default();
+    assert!(
+        message.starts_with("cannot allocate 9223372036854775804 bytes for linear.weight"),
+        "{message}"
+    );
+    // The same `Init` builds normally afterwards.
+    let mut init = Init::seeded(0);
+    assert!(Linear::try_build(&config, &mut init).is_err());
+    assert!(Linear::try_build(&LinearConfig::new(2, 3), &mut init).is_ok());
 }
