@@ -5,6 +5,7 @@ mod datasets;
 mod derive_config;
 mod derive_module;
 mod freeze;
+mod fuzz_inputs;
 mod hooks;
 mod hooks_replace;
 mod layer_input_errors;

@@ -16,7 +16,7 @@ pub mod initializers;
 
 pub use init::{DEFAULT_SEED, Init};
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::module::Module;
 
 /// How a module is built from its config. Implement it for a model; `#[model]` then registers
@@ -46,10 +46,13 @@ pub trait Build: Module + Sized {
     ///
     /// # Panics
     /// May panic when `config` breaks its own rules (it was not validated): a layer can't
-    /// allocate a weight of `usize::MAX` elements. [`Build::try_build`] validates first.
+    /// allocate a weight of `usize::MAX` elements. Panics, naming the tensor, when a weight
+    /// allocated through [`initializers`] does not fit in memory. [`Build::try_build`]
+    /// validates first and returns that as an error.
     fn build(config: &Self::Config, init: &mut Init) -> Self;
 
-    /// Validates `config` (its rules and cross-field checks), then builds the model.
+    /// Validates `config` (its rules and cross-field checks), then builds the model, returning
+    /// a weight that does not fit in memory as an error instead of panicking.
     ///
     /// ```
     /// # use minitrainer_core as minitrainer;
@@ -61,9 +64,12 @@ pub trait Build: Module + Sized {
     /// ```
     ///
     /// # Errors
-    /// [`ConfigError`] listing every violated rule.
-    fn try_build(config: &Self::Config, init: &mut Init) -> Result<Self, ConfigError> {
+    /// [`Error::Config`](crate::Error::Config) listing every violated rule;
+    /// [`TensorError::OutOfMemory`](crate::tensor::TensorError::OutOfMemory) (as
+    /// [`Error::Tensor`](crate::Error::Tensor)) naming the first parameter, allocated through
+    /// [`initializers`], that does not fit in memory.
+    fn try_build(config: &Self::Config, init: &mut Init) -> Result<Self, crate::Error> {
         config.validate()?;
-        Ok(Self::build(config, init))
+        Ok(init.fallibly(|init| Self::build(config, init))?)
     }
 }

@@ -9,11 +9,13 @@
 
 use serde_json::{Map, Value};
 
+use super::snippet::Snippet;
+
 /// The compact form was malformed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "malformed {kind} spec at column {column}: {message}\n  {input}\n  {caret:>column$}",
-    caret = "^"
+    "malformed {kind} spec at column {column}: {message}{}",
+    Snippet { input, column: *column }
 )]
 pub struct CallSyntaxError {
     /// What kind of thing was being named, for the message (`"model"`, `"optimizer"`).

@@ -196,10 +196,17 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Every violation found by one decode or validation, in the order found.
+/// Unknown keys listed (each with its suggestion) before the rest are only counted: a text
+/// with thousands of stray keys gets a short message, and no edit distance per key.
+const UNKNOWN_FIELDS_LISTED: usize = 5;
+
+/// Every violation found by one decode or validation, in the order found; past the first few
+/// unknown keys, further unknown keys are counted instead of listed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Violations {
     list: Vec<Violation>,
+    /// Unknown keys seen, listed or not.
+    unknown_fields: usize,
 }
 
 impl Violations {
@@ -208,9 +215,15 @@ impl Violations {
         Self::default()
     }
 
-    /// The number of violations.
+    /// The number of violations listed (not counting [`Violations::unlisted_unknown_fields`]).
     pub fn len(&self) -> usize {
         self.list.len()
+    }
+
+    /// Unknown keys beyond the first five: counted, not listed (the message ends with
+    /// "… and N more unknown keys").
+    pub fn unlisted_unknown_fields(&self) -> usize {
+        self.unknown_fields.saturating_sub(UNKNOWN_FIELDS_LISTED)
     }
 
     /// Whether nothing was found.
@@ -228,6 +241,7 @@ impl Violations {
     /// # Errors
     /// When at least one violation was recorded.
     pub fn into_result(self) -> Result<(), ConfigError> {
+        // Unlisted unknown keys come after listed ones, so an empty list means no problem.
         if self.list.is_empty() {
             Ok(())
         } else {
@@ -290,7 +304,12 @@ impl Violations {
     }
 
     /// Records a JSON key of `object` that is none of `fields`, suggesting the closest field.
+    /// Past the first five unknown keys (of the whole config), only counts it.
     pub fn unknown_field(&mut self, object: &FieldPath<'_>, key: &str, fields: &[&str]) {
+        self.unknown_fields += 1;
+        if self.unknown_fields > UNKNOWN_FIELDS_LISTED {
+            return;
+        }
         let suggestion = did_you_mean(key, fields.iter().copied()).map(str::to_owned);
         self.push(
             &object.field(key),
@@ -342,7 +361,11 @@ impl fmt::Display for Violations {
             }
             write!(f, "{violation}")?;
         }
-        Ok(())
+        match self.unlisted_unknown_fields() {
+            0 => Ok(()),
+            1 => f.write_str("\n… and 1 more unknown key"),
+            n => write!(f, "\n… and {n} more unknown keys"),
+        }
     }
 }
 

@@ -19,6 +19,7 @@ mod json_schema;
 mod model_type;
 mod path;
 mod schema;
+mod snippet;
 mod tensor_size;
 mod value;
 
@@ -38,6 +39,7 @@ pub use json_schema::JsonSchemaDefs;
 pub use model_type::{ModelTypeOf, type_id_of};
 pub use path::FieldPath;
 pub use schema::{Constraint, FieldSchema, Schema, SchemaKind, VariantSchema};
+pub(crate) use snippet::Snippet;
 pub use tensor_size::{MAX_TENSOR_ELEMENTS, check_tensor_size};
 pub use value::ConfigValue;
 

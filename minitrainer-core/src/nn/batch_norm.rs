@@ -1,9 +1,10 @@
 //! `BatchNorm1d`, PyTorch's `nn.BatchNorm1d`: batch statistics in training mode (updating
 //! running statistics), running statistics in evaluation mode.
 
-use ndarray::{ArrayD, Axis};
+use ndarray::Axis;
 
 use super::leaf_module;
+use crate::build::initializers::{self, filled};
 use crate::build::{Build, Init};
 use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Buffer, Forward, Param};
@@ -183,13 +184,13 @@ fn channels_fit(config: &BatchNorm1dConfig) -> Result<(), CheckError> {
 impl Build for BatchNorm1d {
     type Config = BatchNorm1dConfig;
     /// Weight ones, bias zeros, running mean zeros, running variance ones (no randomness).
-    fn build(config: &BatchNorm1dConfig, _init: &mut Init) -> Self {
+    fn build(config: &BatchNorm1dConfig, init: &mut Init) -> Self {
         let c = config.num_features;
         BatchNorm1d {
-            weight: Param::new(&Tensor::ones(&[c])),
-            bias: Param::new(&Tensor::zeros(&[c])),
-            running_mean: Buffer::new(ArrayD::zeros(vec![c])),
-            running_var: Buffer::new(ArrayD::ones(vec![c])),
+            weight: initializers::constant("batch_norm1d.weight", &[c], 1.0, init),
+            bias: initializers::constant("batch_norm1d.bias", &[c], 0.0, init),
+            running_mean: Buffer::new(filled("batch_norm1d.running_mean", &[c], init, |_| 0.0)),
+            running_var: Buffer::new(filled("batch_norm1d.running_var", &[c], init, |_| 1.0)),
             num_batches_tracked: Buffer::new(ndarray::arr0(0.0f32)),
             eps: config.eps,
             momentum: config.momentum,

@@ -27,7 +27,7 @@ use minitrainer_macros::Config;
 /// use minitrainer::nn::{Dropout, DropoutConfig};
 /// let dropout = Dropout::try_build(&DropoutConfig { p: 0.1 }, &mut Init::seeded(0))?;
 /// assert_eq!(dropout.p(), 0.1);
-/// # Ok::<(), minitrainer::config::ConfigError>(())
+/// # Ok::<(), minitrainer::Error>(())
 /// ```
 pub struct Dropout {
     p: f32,

@@ -121,7 +121,7 @@ impl Build for Embedding {
     fn build(config: &EmbeddingConfig, init: &mut Init) -> Self {
         let shape = [config.num_embeddings, config.embedding_dim];
         Embedding {
-            weight: initializers::standard_normal(&shape, init),
+            weight: initializers::standard_normal("embedding.weight", &shape, init),
             training: true,
         }
     }

@@ -1,7 +1,7 @@
 //! `LayerNorm` over the last axis, PyTorch's `nn.LayerNorm(d)`.
 
 use super::leaf_module;
-use crate::build::{Build, Init};
+use crate::build::{Build, Init, initializers};
 use crate::config::{CheckError, check_tensor_size};
 use crate::module::{Forward, Param};
 use crate::tensor::Tensor;
@@ -114,11 +114,11 @@ fn affine_fits(config: &LayerNormConfig) -> Result<(), CheckError> {
 impl Build for LayerNorm {
     type Config = LayerNormConfig;
     /// Weight ones and bias zeros (no randomness drawn).
-    fn build(config: &LayerNormConfig, _init: &mut Init) -> Self {
+    fn build(config: &LayerNormConfig, init: &mut Init) -> Self {
         let d = config.normalized_shape;
         LayerNorm {
-            weight: Param::new(&Tensor::ones(&[d])),
-            bias: Param::new(&Tensor::zeros(&[d])),
+            weight: initializers::constant("layer_norm.weight", &[d], 1.0, init),
+            bias: initializers::constant("layer_norm.bias", &[d], 0.0, init),
             eps: config.eps,
             training: true,
         }

@@ -159,10 +159,11 @@ impl Build for Linear {
     type Config = LinearConfig;
     fn build(config: &LinearConfig, init: &mut Init) -> Self {
         let (fan_in, fan_out) = (config.in_features, config.out_features);
-        let weight = initializers::uniform_fan_in(&[fan_out, fan_in], fan_in, init);
+        let weight =
+            initializers::uniform_fan_in("linear.weight", &[fan_out, fan_in], fan_in, init);
         let bias = config
             .bias
-            .then(|| initializers::uniform_fan_in(&[fan_out], fan_in, init));
+            .then(|| initializers::uniform_fan_in("linear.bias", &[fan_out], fan_in, init));
         Linear {
             weight,
             bias,

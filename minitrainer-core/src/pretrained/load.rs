@@ -95,9 +95,23 @@ pub fn read_config<C: Config>(dir: &Path) -> Result<C, Error> {
     ConfigFile::read(dir)?.typed()
 }
 
+/// Decodes a config's fields (without `model_type`) through its config type and returns the
+/// config's JSON, every field included (defaults too); `None` when the fields do not decode.
+/// Two configs written differently (a default omitted, keys reordered) give the same value.
+pub type CanonicalConfig = fn(Map<String, Value>) -> Option<Value>;
+
+/// The [`CanonicalConfig`] of the config type `C`: `canonical_config::<LinearConfig>`.
+pub fn canonical_config<C: Config>(fields: Map<String, Value>) -> Option<Value> {
+    C::from_value(Value::Object(fields))
+        .ok()
+        .map(|config| config.to_value())
+}
+
 /// Loads `dir/model.safetensors` into `module` strictly, after checking the weights were saved
-/// with `config` (when they say so: files written by other tools do not). On any error the
-/// module is unchanged.
+/// with the config of `config` (when they say so: files written by other tools do not). The
+/// two configs are compared decoded, through `canonical` (`canonical_config::<MlpConfig>`), so
+/// a `config.json` that omits a default or orders its keys differently still matches. On any
+/// error the module is unchanged.
 ///
 /// # Errors
 /// File errors, [`PretrainedError::MismatchedFiles`], and weights that do not fit (missing,
@@ -106,10 +120,11 @@ pub fn load_into<M: Module + ?Sized>(
     module: &mut M,
     dir: &Path,
     config: &ConfigFile,
+    canonical: CanonicalConfig,
 ) -> Result<(), Error> {
     let path = dir.join(WEIGHTS_FILE);
     let (tensors, metadata) = crate::weights::read_with_metadata(&path)?;
-    check_saved_with(&metadata, &path, config)?;
+    check_saved_with(&metadata, &path, config, canonical)?;
     let state_dict: StateDict = tensors.into_iter().collect();
     module
         .load_state_dict(&state_dict, true)
@@ -121,12 +136,13 @@ fn check_saved_with(
     metadata: &FileMetadata,
     weights: &Path,
     config: &ConfigFile,
+    canonical: CanonicalConfig,
 ) -> Result<(), PretrainedError> {
     let Some(saved_with) = metadata.get(CONFIG_METADATA_KEY) else {
         return Ok(());
     };
-    // Compared as JSON values: key order and formatting of a hand-edited config do not matter.
-    let same = serde_json::from_str::<Value>(saved_with).is_ok_and(|saved| saved == config.value);
+    let same = serde_json::from_str::<Value>(saved_with)
+        .is_ok_and(|saved| same_config(saved, &config.value, canonical));
     if same {
         Ok(())
     } else {
@@ -135,5 +151,24 @@ fn check_saved_with(
             config: config.path.clone(),
             saved_with: saved_with.clone(),
         })
+    }
+}
+
+/// Whether two `{"model_type": ..., <fields>}` values name the same model type and decode to
+/// the same config. Equal JSON is the same config even when it does not decode.
+fn same_config(saved: Value, file: &Value, canonical: CanonicalConfig) -> bool {
+    if &saved == file {
+        return true;
+    }
+    let split = |value: Value| match value {
+        Value::Object(mut fields) => {
+            let model_type = fields.shift_remove("model_type");
+            Some((model_type, canonical(fields)?))
+        }
+        _ => None,
+    };
+    match (split(saved), split(file.clone())) {
+        (Some(saved), Some(file)) => saved == file,
+        _ => false,
     }
 }

@@ -26,7 +26,7 @@ mod load;
 mod save;
 
 pub use error::PretrainedError;
-pub use load::{ConfigFile, load_into, read_config};
+pub use load::{CanonicalConfig, ConfigFile, canonical_config, load_into, read_config};
 pub(crate) use save::config_json;
 pub use save::save;
 

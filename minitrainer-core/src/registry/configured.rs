@@ -28,10 +28,11 @@ impl<T: Registered> Configured<T> {
     /// the model from it.
     ///
     /// # Errors
-    /// [`Error::Config`] listing every violated rule.
+    /// [`Error::Config`] listing every violated rule, and [`Error::Tensor`] naming a weight that
+    /// does not fit in memory (see [`Build::try_build`](crate::build::Build::try_build)).
     pub fn new(config: T::Config, init: &mut Init) -> Result<Self, Error> {
         config.validate()?;
-        let model = T::build(&config, init);
+        let model = init.fallibly(|init| T::build(&config, init))?;
         Ok(Configured { config, model })
     }
 

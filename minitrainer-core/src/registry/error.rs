@@ -7,8 +7,8 @@
 pub enum RegistryError {
     /// The compact form (`mlp(in_dim=64)`) is malformed.
     #[error(
-        "malformed model spec at column {column}: {message}\n  {input}\n  {caret:>column$}",
-        caret = "^"
+        "malformed model spec at column {column}: {message}{}",
+        crate::config::Snippet { input, column: *column }
     )]
     Syntax {
         /// The whole text given.

@@ -104,7 +104,8 @@ impl Registry {
         let fields = std::mem::take(&mut file.fields);
         let mut model =
             (entry.build)(fields, &mut Init::default()).map_err(|e| in_file(&file.path, e))?;
-        load_into(model.as_mut(), dir, &file)?;
+        let canonical = model.__canonical_config();
+        load_into(model.as_mut(), dir, &file, canonical)?;
         Ok(model)
     }
 

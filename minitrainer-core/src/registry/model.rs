@@ -17,6 +17,7 @@ use super::error::RegistryError;
 use super::registered::Registered;
 use crate::config::Config;
 use crate::module::{Forward, Layer, Module};
+use crate::pretrained::{CanonicalConfig, canonical_config};
 use crate::{Error, Tensor};
 
 /// A model built by the registry: a thread-safe [`Module`] with its config and registered name.
@@ -40,6 +41,11 @@ pub trait Model: Module + Send + Sync {
     fn config_json(&self) -> Value {
         crate::pretrained::config_json(self.model_type(), self.config())
     }
+
+    /// Not public API: decodes config fields through this model's config type, for
+    /// comparing two configs of it (`from_pretrained`'s check of the weights' saved config).
+    #[doc(hidden)]
+    fn __canonical_config(&self) -> CanonicalConfig;
 
     /// The model as a [`Layer`] (a `Tensor → Tensor` module), when its forward is one.
     fn as_layer(&self) -> Option<&dyn Layer>;
@@ -150,6 +156,9 @@ impl<T: Registered> Model for Configured<T> {
     }
     fn config(&self) -> &dyn Config {
         Configured::config(self)
+    }
+    fn __canonical_config(&self) -> CanonicalConfig {
+        canonical_config::<T::Config>
     }
     fn as_layer(&self) -> Option<&dyn Layer> {
         self.model().__as_layer()

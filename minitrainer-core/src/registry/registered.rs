@@ -14,7 +14,7 @@ use crate::Error;
 use crate::build::{Build, DEFAULT_SEED, Init};
 use crate::config::{Config, Schema};
 use crate::module::Layer;
-use crate::pretrained::{ConfigFile, in_file, load_into};
+use crate::pretrained::{ConfigFile, canonical_config, in_file, load_into};
 
 /// A model type registered with `#[model]`, which implements this trait. Provides typed
 /// construction: `Mlp::from_config_str("mlp(in_dim=64)")`.
@@ -65,7 +65,7 @@ pub trait Registered: Build + Send + Sync {
         let config: Self::Config = file.typed()?;
         let mut model = Configured::<Self>::new(config, &mut Init::default())
             .map_err(|e| in_file(&file.path, e))?;
-        load_into(&mut model, dir, &file)?;
+        load_into(&mut model, dir, &file, canonical_config::<Self::Config>)?;
         Ok(model)
     }
 

@@ -17,6 +17,20 @@ pub enum TensorError {
         /// Shape asked for.
         shape: Vec<usize>,
     },
+    /// The storage of a tensor does not fit in memory: its size in bytes overflows, exceeds
+    /// `isize::MAX`, or the allocator refused it.
+    #[error(
+        "cannot allocate {} for {what} {shape:?}: out of memory",
+        ByteCount(*bytes)
+    )]
+    OutOfMemory {
+        /// The tensor, as its layer and parameter (`linear.weight`).
+        what: String,
+        /// Its shape.
+        shape: Vec<usize>,
+        /// Its size in bytes; `None` when that overflows `usize`.
+        bytes: Option<usize>,
+    },
     /// A replacement value has a different shape.
     #[error("expected a value of shape {expected:?}, got shape {actual:?}")]
     ShapeMismatch {
@@ -36,6 +50,18 @@ impl fmt::Display for ElementCount<'_> {
         match self.0.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)) {
             Some(count) => write!(f, "{count} elements"),
             None => f.write_str("more than usize::MAX elements"),
+        }
+    }
+}
+
+/// "N bytes", or "more than usize::MAX bytes" when the size overflows.
+struct ByteCount(Option<usize>);
+
+impl fmt::Display for ByteCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(bytes) => write!(f, "{bytes} bytes"),
+            None => write!(f, "more than {} bytes", usize::MAX),
         }
     }
 }

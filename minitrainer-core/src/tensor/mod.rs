@@ -11,6 +11,7 @@
 //! guard; `indices.rs` the index inputs of `gather` and `index_select`; `random.rs` seeded
 //! random creation.
 
+mod alloc;
 mod backward;
 mod broadcast;
 mod error;
@@ -21,6 +22,7 @@ mod op;
 mod ops;
 mod random;
 
+pub(crate) use alloc::try_filled;
 pub use error::TensorError;
 pub use grad_mode::{GradModeGuard, enable_grad, is_grad_enabled, no_grad};
 pub use indices::{IntoIndices, NotALabel};
