@@ -66,6 +66,20 @@ pub struct CheckpointConfig {
     pub mode: MonitorMode,
 }
 
+impl CheckpointConfig {
+    /// Checkpoints into `dir` at every epoch's end, keeping the last two; no best.
+    pub fn new(dir: impl Into<String>) -> Self {
+        CheckpointConfig {
+            dir: dir.into(),
+            every_epochs: 1,
+            every_steps: None,
+            keep_last: 2,
+            monitor: None,
+            mode: MonitorMode::Min,
+        }
+    }
+}
+
 fn some_interval(c: &CheckpointConfig) -> Result<(), CheckError> {
     if c.every_epochs == 0 && c.every_steps.is_none() {
         return Err(CheckError::new(
