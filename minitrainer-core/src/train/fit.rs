@@ -111,7 +111,7 @@ impl<M: Trainable> Trainer<M> {
     /// budget in the middle of an epoch (validated and checkpointed, as the run ends there).
     fn after_step(&mut self, valid: Option<&dyn Batches>, last: bool) -> Result<(), TrainError> {
         let step = self.run.position.step;
-        let due = |every: Option<u64>| last || every.is_some_and(|n| step % n == 0);
+        let due = |every: Option<u64>| last || every.is_some_and(|n| step.is_multiple_of(n));
         if let Some(valid) = valid
             && due(self.options.validate_every_steps)
         {
@@ -167,7 +167,7 @@ impl<M: Trainable> Trainer<M> {
         self.run.epoch_loss = (0.0, 0);
         let every = self.options.checkpoint.as_ref().map(|c| c.every_epochs);
         if let Some(every) = every
-            && ((every > 0 && epoch % every == 0) || self.is_finished())
+            && ((every > 0 && epoch.is_multiple_of(every)) || self.is_finished())
         {
             self.save_checkpoint(Some(&record))?;
         }
