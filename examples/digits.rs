@@ -72,14 +72,20 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // A seeded, shuffled 80/20 split; pixels / 16.
     let (train, test) = Digits::load().random_split(0.8, 0)?;
-    let train = DataLoader::builder(train).batch_size(32).shuffle(true).seed(0).build()?;
+    let train = DataLoader::builder(train)
+        .batch_size(32)
+        .shuffle(true)
+        .seed(0)
+        .build()?;
     let test = DataLoader::builder(test).batch_size(256).build()?;
 
     let optimizer = Adam::new(&model, AdamConfig::default())?;
     let mut trainer = Trainer::builder(model, optimizer)
         .loss(CrossEntropyLoss::default())
         .metric(metric_from_str("accuracy")?)
-        .callback(MetricsLog::new(JsonLinesSink::create(run.join("metrics.jsonl"))?))
+        .callback(MetricsLog::new(JsonLinesSink::create(
+            run.join("metrics.jsonl"),
+        )?))
         .epochs(60)
         .build()?;
     let history = trainer.fit(&train, Some(&test))?;
@@ -92,7 +98,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             record.get("valid_accuracy").unwrap_or(f64::NAN),
         );
     }
-    let accuracy = history.metric("valid_accuracy").last().copied().unwrap_or(0.0);
+    let accuracy = history
+        .metric("valid_accuracy")
+        .last()
+        .copied()
+        .unwrap_or(0.0);
 
     // Save (config.json + model.safetensors), load back by name, check nothing was lost.
     let model = trainer.into_model();

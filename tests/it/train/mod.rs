@@ -4,6 +4,7 @@
 mod behaviour;
 mod kill;
 mod resume;
+mod steps;
 
 use minitrainer::data::{Batch, DataLoader, Digits, Subset, TensorDataset};
 use minitrainer::metrics::metric_from_str;
