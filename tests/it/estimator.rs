@@ -375,8 +375,17 @@ fn a_regressor_fits_a_linear_relation() -> TestResult {
         "{err}"
     );
     assert!(
-        !reg.is_fitted() || reg.score(&x_test, &y_test)? > 0.9,
-        "a refused fit keeps the fitted model"
+        reg.is_fitted(),
+        "a fit refused before training keeps the fitted model"
     );
+    assert_eq!(reg.score(&x_test, &y_test)?, r2);
     Ok(())
+}
+
+#[test]
+#[should_panic(expected = "expected input of shape [..., 64], got [1, 32]")]
+fn features_the_model_does_not_take_panic_naming_the_layer() {
+    let x = Tensor::zeros(&[4, 32]);
+    let mut clf = Classifier::new("linear(in_features=64, out_features=10)").expect("a valid spec");
+    let _ = clf.fit(&x, &[0, 1, 2, 3]);
 }
