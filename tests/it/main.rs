@@ -4,6 +4,7 @@ mod config_enum_rename;
 mod datasets;
 mod derive_config;
 mod derive_module;
+mod estimator;
 mod freeze;
 mod fuzz_inputs;
 mod hooks;

@@ -143,6 +143,10 @@ pub enum TrainError {
         /// The method called.
         method: &'static str,
     },
+
+    /// An estimator's data, parameters or saved directory do not fit (see the variants).
+    #[error(transparent)]
+    Estimator(#[from] super::estimator::EstimatorError),
 }
 
 impl TrainError {
