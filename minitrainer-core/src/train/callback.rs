@@ -1,31 +1,4 @@
-//! `Callback`: an observer of a run, with a fixed order of hooks.
-//!
-//! Order of the hooks in a run (each hook called on every callback in the order they were
-//! added):
-//!
-//! ```text
-//! on_train_start
-//! for each epoch:
-//!     on_epoch_start                      (not when resuming in the middle of the epoch)
-//!     for each optimizer step:
-//!         on_batch_start
-//!         (forward, backward over `accumulate` batches, clipping, optimizer step,
-//!          per-batch scheduler step)
-//!         on_batch_end(StepRecord)
-//!         on_validation_end(record)       (every `validate_every_steps` steps, if set)
-//!         on_checkpoint_saved(dir)        (every `checkpoint.every_steps` steps, if set)
-//!     on_validation_end(record)           (at the epoch's end, if there is validation data:
-//!                                          the validation metrics alone)
-//!     on_epoch_end(EpochRecord)           (train and validation metrics; then the
-//!                                          per-epoch scheduler step)
-//!     on_checkpoint_saved(dir)            (per-epoch checkpoints)
-//! on_train_end(History)                   (also after an early stop)
-//! on_exception(error)                     (instead of the rest, when the run fails)
-//! ```
-//!
-//! A hook returns `Result<(), CallbackError>`. An [`CallbackError::Io`] (a log file on a full
-//! disk) is a secondary concern: the trainer reports it once on stderr and keeps training
-//! (the callback's later errors are counted, not printed). Any other error stops the run.
+//! `Callback`: an observer of a run, with a fixed order of hooks (documented on the trait).
 
 use std::path::{Path, PathBuf};
 
@@ -120,8 +93,34 @@ impl CallbackError {
 /// The result of a hook.
 pub type HookResult = Result<(), CallbackError>;
 
-/// An observer of a run. Every hook has an empty default; implement the ones you need. See
-/// the [module docs](self) for the order.
+/// An observer of a run. Every hook has an empty default; implement the ones you need.
+///
+/// Order of the hooks in a run (each hook called on every callback in the order they were
+/// added):
+///
+/// ```text
+/// on_train_start
+/// for each epoch:
+///     on_epoch_start                      (not when resuming in the middle of the epoch)
+///     for each optimizer step:
+///         on_batch_start
+///         (forward, backward over `accumulate` batches, clipping, optimizer step,
+///          per-batch scheduler step)
+///         on_batch_end(StepRecord)
+///         on_validation_end(record)       (every `validate_every_steps` steps, if set)
+///         on_checkpoint_saved(dir)        (every `checkpoint.every_steps` steps, if set)
+///     on_validation_end(record)           (at the epoch's end, if there is validation data:
+///                                          the validation metrics alone)
+///     on_epoch_end(EpochRecord)           (train and validation metrics; then the
+///                                          per-epoch scheduler step)
+///     on_checkpoint_saved(dir)            (per-epoch checkpoints)
+/// on_train_end(History)                   (also after an early stop)
+/// on_exception(error)                     (instead of the rest, when the run fails)
+/// ```
+///
+/// A hook returns `Result<(), CallbackError>`. An [`CallbackError::Io`] (a log file on a full
+/// disk) is a secondary concern: the trainer reports it once on stderr and keeps training
+/// (the callback's later errors are counted, not printed). Any other error stops the run.
 ///
 /// A callback with state that must survive a resume (early stopping's counters) returns it
 /// from [`Callback::save_state`] and takes it back in [`Callback::load_state`]; the state is stored
