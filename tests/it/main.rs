@@ -20,6 +20,7 @@ mod saved_config;
 mod schedule;
 mod state_dict;
 mod threads;
+mod train_logging;
 
 /// A fresh, empty scratch directory for one test (named after it, and this process).
 pub(crate) fn scratch_dir(name: &str) -> std::path::PathBuf {

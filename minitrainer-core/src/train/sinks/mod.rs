@@ -17,6 +17,7 @@ use std::io;
 use serde_json::Value;
 
 pub use console::ConsoleSink;
+pub(crate) use console::{human_line, human_number};
 pub use csv::{CSV_FIXED_COLUMNS, CsvSink};
 pub use json_lines::JsonLinesSink;
 pub use memory::MemorySink;
