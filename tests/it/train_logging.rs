@@ -115,7 +115,7 @@ fn json_lines_log_has_each_steps_loss_and_grad_norm_as_computed_by_hand() -> Res
         let logits = model.try_forward(batch.inputs)?;
         let loss = cross_entropy(&logits, labels, &CrossEntropyLossConfig::default())?;
         loss.backward();
-        let norm = grad_norm(&model.trainable_parameters(), 2.0)?;
+        let norm = grad_norm(model.trainable_parameters(), 2.0)?;
         optimizer.step();
         optimizer.zero_grad();
         let expected = json!({

@@ -145,7 +145,7 @@ impl Callback for Progress {
             bar.step(step);
             return Ok(());
         }
-        if self.every_steps > 0 && step.step % self.every_steps == 0 {
+        if self.every_steps > 0 && step.step.is_multiple_of(self.every_steps) {
             let mut line = format!(
                 "epoch {}  step {}  loss {}  lr {}",
                 step.epoch,

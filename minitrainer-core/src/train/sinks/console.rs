@@ -75,7 +75,7 @@ impl<'w> ConsoleSink<'w> {
         match record.get("kind").and_then(Value::as_str) {
             Some("step") => {
                 let step = record.get("step").and_then(Value::as_u64).unwrap_or(0);
-                self.every_steps > 0 && step % self.every_steps == 0
+                self.every_steps > 0 && step.is_multiple_of(self.every_steps)
             }
             Some("validation") => self.validations,
             _ => true,

@@ -1,18 +1,7 @@
 //! `CsvSink`: the metrics log as one CSV file, a row per record, for spreadsheets and
 //! `pandas.read_csv`.
 //!
-//! Columns: the fixed `kind,epoch,step,loss,lr,grad_norm` (what a step record has; an epoch
-//! record's `lr` goes in the same column), then every other key in the order it first
-//! appears (`train_loss`, `valid_loss`, `valid_accuracy`, `skipped`, …). A record without a
-//! column's key leaves the cell empty. A key that appears later (the first epoch record after
-//! the step rows, a metric added on a second `fit`) widens the file: it is rewritten with the
-//! new column at the end, the earlier rows padded with an empty cell, atomically (a temporary
-//! sibling renamed over it), so no value is ever dropped and the file is always valid CSV.
-//! Alternatives rejected: an error for the late key (loses the value), a file per kind (a
-//! checkpoint stores one position, and a position cannot rewind two files).
-//!
-//! The position saved in checkpoints is the number of data rows, not bytes, because a
-//! widening rewrite changes the bytes of every row but not their count.
+//! See [`CsvSink`] for the columns and why a late key rewrites the file.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -26,7 +15,20 @@ use crate::weights::atomic::write_atomic;
 /// The columns every metrics CSV starts with.
 pub const CSV_FIXED_COLUMNS: [&str; 6] = ["kind", "epoch", "step", "loss", "lr", "grad_norm"];
 
-/// A CSV metrics file (`metrics.csv`); see the [module docs](self) for its columns.
+/// A CSV metrics file (`metrics.csv`).
+///
+/// Columns: the fixed `kind,epoch,step,loss,lr,grad_norm` (what a step record has; an epoch
+/// record's `lr` goes in the same column), then every other key in the order it first
+/// appears (`train_loss`, `valid_loss`, `valid_accuracy`, `skipped`, …). A record without a
+/// column's key leaves the cell empty. A key that appears later (the first epoch record after
+/// the step rows, a metric added on a second `fit`) widens the file: it is rewritten with the
+/// new column at the end, the earlier rows padded with an empty cell, atomically (a temporary
+/// sibling renamed over it), so no value is ever dropped and the file is always valid CSV.
+/// Alternatives rejected: an error for the late key (loses the value), a file per kind (a
+/// checkpoint stores one position, and a position cannot rewind two files).
+///
+/// The position saved in checkpoints is the number of data rows, not bytes, because a
+/// widening rewrite changes the bytes of every row but not their count.
 ///
 /// ```no_run
 /// use minitrainer_core::train::callbacks::MetricsLog;
