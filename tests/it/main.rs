@@ -23,6 +23,7 @@ mod schedule;
 mod state_dict;
 mod threads;
 mod train;
+mod train_logging;
 
 /// A fresh, empty scratch directory for one test (named after it, and this process).
 pub(crate) fn scratch_dir(name: &str) -> std::path::PathBuf {

@@ -7,6 +7,8 @@
 //! `train_loss`, `lr`, `valid_*`), as [`StepRecord::to_json`](super::StepRecord::to_json) and
 //! [`EpochRecord::to_json`](super::EpochRecord::to_json) write them.
 
+mod console;
+mod csv;
 mod json_lines;
 mod memory;
 
@@ -14,6 +16,9 @@ use std::io;
 
 use serde_json::Value;
 
+pub use console::ConsoleSink;
+pub(crate) use console::{human_line, human_number};
+pub use csv::{CSV_FIXED_COLUMNS, CsvSink};
 pub use json_lines::JsonLinesSink;
 pub use memory::MemorySink;
 
