@@ -36,6 +36,9 @@ pub struct Chart {
     pub series: Vec<Series>,
 }
 
+/// The stroke width of a curve (axes and ticks are 1).
+pub const SERIES_WIDTH: u32 = 2;
+
 const SIZE: (u32, u32) = (720, 440);
 const COLORS: [RGBColor; 6] = [
     RGBColor(31, 119, 180),
@@ -99,7 +102,7 @@ fn draw<'a>(chart: &Chart, svg: &'a mut String) -> Result<(), Box<dyn std::error
             .iter()
             .copied()
             .filter(|(x, y)| x.is_finite() && y.is_finite());
-        ctx.draw_series(LineSeries::new(points, color.stroke_width(2)))?
+        ctx.draw_series(LineSeries::new(points, color.stroke_width(SERIES_WIDTH)))?
             .label(series.name.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], color.filled()));
     }

@@ -11,7 +11,7 @@ mod schema;
 
 use std::path::{Path, PathBuf};
 
-use minitrainer::config::Config;
+use minitrainer::config::{Config, ViolationKind};
 use serde_json::{Map, Value};
 
 pub use overrides::{Override, apply_overrides};
@@ -112,12 +112,7 @@ pub fn decode(path: &Path, mut json: Value, base: PathBuf) -> Result<Run, CliErr
             None
         }
     };
-    let file = RunFile::from_value(json).map_err(|e| match e {
-        minitrainer::config::ConfigError::Invalid(_) => {
-            e.violations().iter().map(ToString::to_string).collect()
-        }
-        other => vec![other.to_string()],
-    });
+    let file = decode_all(json);
     match (model, file) {
         (Some(model), Ok(mut file)) if problems.is_empty() => {
             absolutize(&mut file, &base);
@@ -131,6 +126,57 @@ pub fn decode(path: &Path, mut json: Value, base: PathBuf) -> Result<Run, CliErr
             })
         }
     }
+}
+
+/// Decodes the run file's keys, reporting every problem: the decoder reports unknown keys on
+/// their own, so they are removed and the rest decoded again to find the other problems.
+fn decode_all(mut json: Value) -> Result<RunFile, Vec<String>> {
+    let mut problems: Vec<String> = Vec::new();
+    loop {
+        let error = match RunFile::from_value(json.clone()) {
+            Ok(file) if problems.is_empty() => return Ok(file),
+            Ok(_) => return Err(problems),
+            Err(error) => error,
+        };
+        let violations = error.violations();
+        if violations.is_empty() {
+            problems.push(error.to_string());
+            return Err(problems);
+        }
+        problems.extend(violations.iter().map(ToString::to_string));
+        let unknown: Vec<&str> = violations
+            .iter()
+            .filter(|v| matches!(v.kind, ViolationKind::UnknownField { .. }))
+            .map(|v| v.path.as_str())
+            .collect();
+        let removed = unknown.iter().filter(|path| remove(&mut json, path)).count();
+        if removed == 0 {
+            return Err(problems);
+        }
+    }
+}
+
+/// Removes the key at dotted `path` from `json`; whether it was there.
+fn remove(json: &mut Value, path: &str) -> bool {
+    let mut node = json;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        if keys.peek().is_none() {
+            return node.as_object_mut().is_some_and(|o| o.remove(key).is_some());
+        }
+        node = match node {
+            Value::Object(o) => match o.get_mut(key) {
+                Some(next) => next,
+                None => return false,
+            },
+            Value::Array(items) => match key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(next) => next,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    false
 }
 
 /// Reads, overrides and decodes the run file at `path`.

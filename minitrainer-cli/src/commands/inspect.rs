@@ -40,7 +40,7 @@ pub fn inspect_text(dir: &Path) -> Result<String, CliError> {
         if let Some(last) = records.iter().rev().find(|r| r["kind"] == "epoch") {
             out.push_str(&format!("\nfinal metrics (epoch {}):\n", last["epoch"]));
             for (key, value) in last.as_object().into_iter().flatten() {
-                if let (false, Some(v)) = (matches!(key.as_str(), "kind" | "epoch"), value.as_f64()) {
+                if let (false, Some(v)) = (matches!(key.as_str(), "kind" | "epoch" | "step"), value.as_f64()) {
                     out.push_str(&format!("  {key}: {}\n", format_metric(key, v)));
                 }
             }

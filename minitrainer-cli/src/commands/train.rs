@@ -76,6 +76,15 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
             .resume(dir.join(CHECKPOINTS_DIR))
             .map_err(|e| CliError::library(format!("resuming {}", dir.display()), e))?;
         say(args.quiet, &format!("resuming from {}", from.display()));
+        if trainer.is_finished() {
+            say(
+                args.quiet,
+                &format!(
+                    "the run has finished its {} epochs; extend it with --set epochs=N",
+                    run.file.epochs
+                ),
+            );
+        }
     } else {
         let valid = rows.1.map_or(String::new(), |v| format!(", {v} validation rows"));
         say(args.quiet, &format!("training on {} rows{valid}", rows.0));
