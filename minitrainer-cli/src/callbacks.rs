@@ -6,8 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use minitrainer::train::{
-    Callback, CallbackError, EpochRecord, History, HookResult, StepRecord, TrainContext,
-    TrainError,
+    Callback, CallbackError, EpochRecord, History, HookResult, StepRecord, TrainContext, TrainError,
 };
 use serde_json::Value;
 

@@ -10,7 +10,12 @@ use crate::error::CliError;
 use crate::run_file::Override;
 
 fn command() -> Command {
-    let dir = || Arg::new("dir").value_name("DIR").required(true).help("A run directory");
+    let dir = || {
+        Arg::new("dir")
+            .value_name("DIR")
+            .required(true)
+            .help("A run directory")
+    };
     Command::new("minitrainer")
         .about("Train, resume, evaluate, predict with and inspect minitrainer models")
         .version(env!("CARGO_PKG_VERSION"))
@@ -74,7 +79,12 @@ where
 {
     let matches = match command().try_get_matches_from(args) {
         Ok(matches) => matches,
-        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
             print!("{e}");
             return Ok(());
         }
@@ -97,11 +107,19 @@ where
                 quiet: m.get_flag("quiet"),
             })
         }
-        Some(("eval", m)) => eval::eval(&path(m, "dir"), string(m, "data").as_deref(), m.get_flag("json")),
-        Some(("predict", m)) => predict::predict(&path(m, "dir"), &path(m, "input"), &path(m, "output")),
+        Some(("eval", m)) => eval::eval(
+            &path(m, "dir"),
+            string(m, "data").as_deref(),
+            m.get_flag("json"),
+        ),
+        Some(("predict", m)) => {
+            predict::predict(&path(m, "dir"), &path(m, "input"), &path(m, "output"))
+        }
         Some(("list", _)) => list::list(),
         Some(("describe", m)) => describe::describe(&string(m, "name").unwrap_or_default()),
         Some(("inspect", m)) => inspect::inspect(&path(m, "dir")),
-        _ => Err(CliError::Usage("a subcommand is required; see `minitrainer --help`".into())),
+        _ => Err(CliError::Usage(
+            "a subcommand is required; see `minitrainer --help`".into(),
+        )),
     }
 }

@@ -46,7 +46,9 @@ pub fn build(run: &Run, path: &Path) -> Result<Parts, CliError> {
     let mut note = |key: &str, e: &dyn std::fmt::Display| problems.push(format!("{key}: {e}"));
     let file = &run.file;
     let model = build_model(run).map_err(|(key, e)| note(key, &e)).ok();
-    let loss = criterion_from_str(&file.loss).map_err(|e| note("loss", &e)).ok();
+    let loss = criterion_from_str(&file.loss)
+        .map_err(|e| note("loss", &e))
+        .ok();
     let mut metrics = Vec::new();
     for (i, spec) in file.metrics.iter().enumerate() {
         match metric_from_str(spec) {
@@ -55,12 +57,14 @@ pub fn build(run: &Run, path: &Path) -> Result<Parts, CliError> {
         }
     }
     let optimizer = model.as_ref().and_then(|model| {
-        build_optimizer(&file.optimizer, &file.param_groups, model)
+        build_optimizer(&file.optimizer, &file.param_groups, &**model)
             .map_err(|e| note("optimizer", &e))
             .ok()
     });
     // Without an optimizer, the scheduler is still checked, against one learning rate.
-    let lrs = optimizer.as_ref().map_or(vec![1e-3], |o| o.learning_rates());
+    let lrs = optimizer
+        .as_ref()
+        .map_or(vec![1e-3], |o| o.learning_rates());
     let scheduler = match &file.scheduler {
         None => None,
         Some(spec) => scheduler_from_str(spec, &lrs)
@@ -112,7 +116,7 @@ fn build_model(run: &Run) -> Result<Box<dyn Model>, KeyedError> {
 fn build_optimizer(
     spec: &str,
     groups: &[GroupConfig],
-    model: &Box<dyn Model>,
+    model: &dyn Model,
 ) -> Result<Box<dyn Optimizer>, Box<dyn std::error::Error + Send + Sync>> {
     if groups.is_empty() {
         return Ok(optimizer_from_str(spec, model)?);
@@ -135,9 +139,21 @@ fn build_optimizer(
     });
     let fields = Value::Object(fields);
     Ok(match name.to_ascii_lowercase().as_str() {
-        "sgd" => Box::new(Sgd::with_groups(model, SgdConfig::from_value(fields)?, groups)?),
-        "adam" => Box::new(Adam::with_groups(model, AdamConfig::from_value(fields)?, groups)?),
-        "adamw" => Box::new(AdamW::with_groups(model, AdamWConfig::from_value(fields)?, groups)?),
+        "sgd" => Box::new(Sgd::with_groups(
+            model,
+            SgdConfig::from_value(fields)?,
+            groups,
+        )?),
+        "adam" => Box::new(Adam::with_groups(
+            model,
+            AdamConfig::from_value(fields)?,
+            groups,
+        )?),
+        "adamw" => Box::new(AdamW::with_groups(
+            model,
+            AdamWConfig::from_value(fields)?,
+            groups,
+        )?),
         "rmsprop" => Box::new(RmsProp::with_groups(
             model,
             RmsPropConfig::from_value(fields)?,

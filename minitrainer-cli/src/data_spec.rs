@@ -35,10 +35,13 @@ fn data_error(what: &str, e: impl std::error::Error + Send + Sync + 'static) -> 
 }
 
 fn path_of<'a>(field: &'a Option<String>, name: &str) -> Result<&'a Path, CliError> {
-    field.as_deref().map(Path::new).ok_or_else(|| CliError::RunFile {
-        path: "data".into(),
-        problems: vec![format!("data.{name}: missing")],
-    })
+    field
+        .as_deref()
+        .map(Path::new)
+        .ok_or_else(|| CliError::RunFile {
+            path: "data".into(),
+            problems: vec![format!("data.{name}: missing")],
+        })
 }
 
 /// The CSV file `path` read with the data section's target column.
@@ -48,7 +51,9 @@ fn read_csv(data: &DataConfig, path: &Path) -> Result<TensorDataset, CliError> {
         Task::Classes => Csv::new(path).classes(target),
         Task::Values => Csv::new(path).values([target]),
     };
-    let set = csv.load().map_err(|e| data_error("reading the CSV file", e))?;
+    let set = csv
+        .load()
+        .map_err(|e| data_error("reading the CSV file", e))?;
     Ok(set.into_inner())
 }
 
@@ -97,7 +102,9 @@ fn split<D: Dataset<Item = Example> + 'static>(set: D, run: &RunFile) -> Result<
                 None => set.split_ranges(&[train]).map_err(bad)?,
             };
             let valid = (parts.len() == 2).then(|| parts.pop()).flatten();
-            let train = parts.pop().ok_or_else(|| CliError::Internal("no split".into()))?;
+            let train = parts
+                .pop()
+                .ok_or_else(|| CliError::Internal("no split".into()))?;
             loaders(train, valid, run)
         }
     }
@@ -127,9 +134,7 @@ fn loaders<D: Dataset<Item = Example> + 'static>(
     let scaler = fit_scaler(run.data.scale, &train)?;
     let rows = (train.len(), valid.as_ref().map(Dataset::len));
     let train = train_loader(train, scaler.as_ref(), run)?;
-    let valid = valid
-        .map(|v| eval_loader(v, scaler.as_ref()))
-        .transpose()?;
+    let valid = valid.map(|v| eval_loader(v, scaler.as_ref())).transpose()?;
     Ok(Data {
         train,
         valid,
@@ -209,7 +214,11 @@ pub fn input_factor(source: DataSource) -> f32 {
 ///
 /// # Errors
 /// A missing or malformed file, a target column that is required (`labelled`) but absent.
-pub fn read_inputs(data: &DataConfig, path: &Path, labelled: bool) -> Result<TensorDataset, CliError> {
+pub fn read_inputs(
+    data: &DataConfig,
+    path: &Path,
+    labelled: bool,
+) -> Result<TensorDataset, CliError> {
     let set = match labelled {
         true => read_csv(data, path)?,
         false => {
@@ -221,12 +230,13 @@ pub fn read_inputs(data: &DataConfig, path: &Path, labelled: bool) -> Result<Ten
             let header = text.lines().next().unwrap_or("");
             let has_target = header.split(',').any(|c| c.trim() == target);
             let csv = match has_target {
-                true => Csv::new(path).features(
-                    header.split(',').map(str::trim).filter(|c| *c != target),
-                ),
+                true => Csv::new(path)
+                    .features(header.split(',').map(str::trim).filter(|c| *c != target)),
                 false => Csv::new(path),
             };
-            let set = csv.parse(&text).map_err(|e| data_error("reading the CSV file", e))?;
+            let set = csv
+                .parse(&text)
+                .map_err(|e| data_error("reading the CSV file", e))?;
             set.into_inner()
         }
     };

@@ -53,7 +53,9 @@ const COLORS: [RGBColor; 6] = [
 /// still gets a non-empty range.
 fn ranges(chart: &Chart) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
     let points = chart.series.iter().flat_map(|s| s.points.iter());
-    let finite: Vec<&(f64, f64)> = points.filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+    let finite: Vec<&(f64, f64)> = points
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
     let span = |values: Vec<f64>| {
         let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -127,7 +129,10 @@ pub fn run_charts(records: &[Value]) -> [(&'static str, Chart); 3] {
             .collect(),
     };
     let mut loss = vec![curve("step", "step", "loss", "train loss (step)")];
-    for (key, name) in [("train_loss", "train loss (epoch)"), ("valid_loss", "valid loss (epoch)")] {
+    for (key, name) in [
+        ("train_loss", "train loss (epoch)"),
+        ("valid_loss", "valid loss (epoch)"),
+    ] {
         let series = curve("epoch", "step", key, name);
         if !series.points.is_empty() {
             loss.push(series);
@@ -136,7 +141,10 @@ pub fn run_charts(records: &[Value]) -> [(&'static str, Chart); 3] {
     let mut metric_names: Vec<&str> = Vec::new();
     for record in of_kind(records, "epoch") {
         for key in record.as_object().into_iter().flat_map(|o| o.keys()) {
-            if key.starts_with("valid_") && key != "valid_loss" && !metric_names.contains(&key.as_str()) {
+            if key.starts_with("valid_")
+                && key != "valid_loss"
+                && !metric_names.contains(&key.as_str())
+            {
                 metric_names.push(key);
             }
         }
@@ -153,8 +161,19 @@ pub fn run_charts(records: &[Value]) -> [(&'static str, Chart); 3] {
     };
     [
         ("loss.svg", chart("loss", "step", "loss", loss)),
-        ("metrics.svg", chart("validation metrics", "epoch", "value", metrics)),
-        ("lr.svg", chart("learning rate", "step", "lr", vec![curve("step", "step", "lr", "lr")])),
+        (
+            "metrics.svg",
+            chart("validation metrics", "epoch", "value", metrics),
+        ),
+        (
+            "lr.svg",
+            chart(
+                "learning rate",
+                "step",
+                "lr",
+                vec![curve("step", "step", "lr", "lr")],
+            ),
+        ),
     ]
 }
 

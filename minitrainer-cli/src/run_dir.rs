@@ -48,8 +48,9 @@ impl RunDir {
             false => None,
             true => {
                 let json = run_file::read_json(&scaler_file)?;
-                let scaler = Scaler::from_json(&json)
-                    .map_err(|e| CliError::library(format!("reading {}", scaler_file.display()), e))?;
+                let scaler = Scaler::from_json(&json).map_err(|e| {
+                    CliError::library(format!("reading {}", scaler_file.display()), e)
+                })?;
                 Some(scaler)
             }
         };

@@ -149,7 +149,10 @@ fn decode_all(mut json: Value) -> Result<RunFile, Vec<String>> {
             .filter(|v| matches!(v.kind, ViolationKind::UnknownField { .. }))
             .map(|v| v.path.as_str())
             .collect();
-        let removed = unknown.iter().filter(|path| remove(&mut json, path)).count();
+        let removed = unknown
+            .iter()
+            .filter(|path| remove(&mut json, path))
+            .count();
         if removed == 0 {
             return Err(problems);
         }
@@ -162,7 +165,9 @@ fn remove(json: &mut Value, path: &str) -> bool {
     let mut keys = path.split('.').peekable();
     while let Some(key) = keys.next() {
         if keys.peek().is_none() {
-            return node.as_object_mut().is_some_and(|o| o.remove(key).is_some());
+            return node
+                .as_object_mut()
+                .is_some_and(|o| o.remove(key).is_some());
         }
         node = match node {
             Value::Object(o) => match o.get_mut(key) {
@@ -205,9 +210,14 @@ fn absolutize(file: &mut RunFile, base: &Path) {
             .to_string();
     };
     let data = &mut file.data;
-    for path in [&mut file.weights, &mut data.path, &mut data.images, &mut data.labels]
-        .into_iter()
-        .flatten()
+    for path in [
+        &mut file.weights,
+        &mut data.path,
+        &mut data.images,
+        &mut data.labels,
+    ]
+    .into_iter()
+    .flatten()
     {
         from_base(path);
     }

@@ -14,8 +14,16 @@ pub fn schema_table(schema: &Schema) -> String {
             None if field.is_required() => "(required)".into(),
             None => "-".into(),
         };
-        let rules: Vec<String> = field.constraints().iter().map(ToString::to_string).collect();
-        let rules = if rules.is_empty() { "-".into() } else { rules.join(", ") };
+        let rules: Vec<String> = field
+            .constraints()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let rules = if rules.is_empty() {
+            "-".into()
+        } else {
+            rules.join(", ")
+        };
         let doc = field.doc().lines().next().unwrap_or("").trim().to_string();
         rows.push([
             field.name().to_string(),

@@ -23,10 +23,13 @@ fn eval_data(run_dir: &RunDir, spec: &str) -> Result<Box<dyn Batches>, CliError>
     let file = &run_dir.run.file;
     let scaler = run_dir.scaler.as_ref();
     match spec {
-        "valid" => data_spec::load(file)?.valid.ok_or_else(|| CliError::RunDir {
-            dir: run_dir.dir.clone(),
-            reason: "the run has no validation split; pass --data train or --data FILE.csv".into(),
-        }),
+        "valid" => data_spec::load(file)?
+            .valid
+            .ok_or_else(|| CliError::RunDir {
+                dir: run_dir.dir.clone(),
+                reason: "the run has no validation split; pass --data train or --data FILE.csv"
+                    .into(),
+            }),
         "train" => {
             let mut file = file.clone();
             file.shuffle = false;
@@ -48,14 +51,18 @@ pub fn eval_metrics(dir: &Path, spec: &str) -> Result<Vec<(String, f64)>, CliErr
     let data = eval_data(&run_dir, spec)?;
     let file = &run_dir.run.file;
     // The optimizer is never stepped: the trainer needs one to exist.
-    let optimizer = optimizer_from_str("sgd(lr=0.0)", &model).map_err(|e| CliError::library("eval", e))?;
+    let optimizer =
+        optimizer_from_str("sgd(lr=0.0)", &model).map_err(|e| CliError::library("eval", e))?;
     let loss = criterion_from_str(&file.loss).map_err(|e| CliError::library("loss", e))?;
     let mut builder = Trainer::builder(model, optimizer).loss(loss);
     for spec in &file.metrics {
-        builder = builder.metric(metric_from_str(spec).map_err(|e| CliError::library("metrics", e))?);
+        builder =
+            builder.metric(metric_from_str(spec).map_err(|e| CliError::library("metrics", e))?);
     }
     let mut trainer = builder.build().map_err(|e| CliError::library("eval", e))?;
-    trainer.evaluate(&*data).map_err(|e| CliError::library("evaluating", e))
+    trainer
+        .evaluate(&*data)
+        .map_err(|e| CliError::library("evaluating", e))
 }
 
 /// Runs `eval`: `name value` lines, or one JSON object with `--json`.

@@ -22,11 +22,19 @@ pub fn inspect_text(dir: &Path) -> Result<String, CliError> {
             .freeze(pattern)
             .map_err(|e| CliError::library(format!("freeze {pattern}"), e))?;
     }
-    let mut out = format!("model: {}\n{}\n\nparameters:\n", model.model_type(), model.repr());
+    let mut out = format!(
+        "model: {}\n{}\n\nparameters:\n",
+        model.model_type(),
+        model.repr()
+    );
     let params = model.named_parameters();
     let width = params.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (name, param) in &params {
-        let state = if param.is_frozen() { "frozen" } else { "trainable" };
+        let state = if param.is_frozen() {
+            "frozen"
+        } else {
+            "trainable"
+        };
         let shape = format!("{:?}", param.shape());
         out.push_str(&format!(
             "  {name:width$}  {shape:14}  {:>10}  {state}\n",
@@ -40,7 +48,10 @@ pub fn inspect_text(dir: &Path) -> Result<String, CliError> {
         if let Some(last) = records.iter().rev().find(|r| r["kind"] == "epoch") {
             out.push_str(&format!("\nfinal metrics (epoch {}):\n", last["epoch"]));
             for (key, value) in last.as_object().into_iter().flatten() {
-                if let (false, Some(v)) = (matches!(key.as_str(), "kind" | "epoch" | "step"), value.as_f64()) {
+                if let (false, Some(v)) = (
+                    matches!(key.as_str(), "kind" | "epoch" | "step"),
+                    value.as_f64(),
+                ) {
                     out.push_str(&format!("  {key}: {}\n", format_metric(key, v)));
                 }
             }

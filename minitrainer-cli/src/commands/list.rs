@@ -13,10 +13,23 @@ pub fn list_lines() -> Result<Vec<String>, CliError> {
     for name in names {
         let schema = minitrainer::describe(name)
             .map_err(|e| CliError::library(format!("describing {name}"), e))?;
-        let doc = schema.doc().lines().next().unwrap_or("").trim();
-        lines.push(format!("{name:width$}  {doc}"));
+        lines.push(format!("{name:width$}  {}", summary(schema.doc())));
     }
     Ok(lines)
+}
+
+/// The first sentence of a doc comment, without its Markdown link and code marks.
+fn summary(doc: &str) -> String {
+    let paragraph: Vec<&str> = doc
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let text = paragraph.join(" ").replace(['[', ']', '`'], "");
+    match text.find(". ") {
+        Some(end) => text[..=end].to_string(),
+        None => text,
+    }
 }
 
 /// Runs `list`.

@@ -86,7 +86,9 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
             );
         }
     } else {
-        let valid = rows.1.map_or(String::new(), |v| format!(", {v} validation rows"));
+        let valid = rows
+            .1
+            .map_or(String::new(), |v| format!(", {v} validation rows"));
         say(args.quiet, &format!("training on {} rows{valid}", rows.0));
     }
     let history = trainer

@@ -41,7 +41,9 @@ impl Override {
             .ok_or_else(|| fail("expected key.path=value, e.g. --set epochs=20"))?;
         let path: Vec<String> = key.trim().split('.').map(str::to_string).collect();
         if path.iter().any(String::is_empty) {
-            return Err(fail("empty key; expected key.path=value, e.g. --set data.scale=standard"));
+            return Err(fail(
+                "empty key; expected key.path=value, e.g. --set data.scale=standard",
+            ));
         }
         let value = serde_json::from_str(value.trim())
             .unwrap_or_else(|_| Value::String(value.trim().to_string()));
@@ -132,7 +134,10 @@ fn set(json: &mut Value, path: &[String], value: Value) -> Result<(), String> {
                 let len = items.len();
                 let slot = key.parse::<usize>().ok().and_then(|i| items.get_mut(i));
                 let slot = slot.ok_or_else(|| {
-                    format!("`{}` has {len} entries; no entry {key}", path[..depth].join("."))
+                    format!(
+                        "`{}` has {len} entries; no entry {key}",
+                        path[..depth].join(".")
+                    )
                 })?;
                 if last {
                     *slot = value;

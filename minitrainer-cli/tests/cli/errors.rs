@@ -31,7 +31,10 @@ fn train(run: &Path, extra: &[&str]) -> String {
 fn an_unknown_model_gets_a_suggestion() {
     let run = repo("examples/runs/wine.json");
     let err = train(&run, &["--set", "model=mlpp(in_dim=13, out_dim=3)"]);
-    assert!(err.contains("mlpp") && err.contains("did you mean \"mlp\""), "{err}");
+    assert!(
+        err.contains("mlpp") && err.contains("did you mean \"mlp\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -64,7 +67,10 @@ fn every_problem_of_a_run_file_is_reported_at_once() {
 fn an_unknown_override_key_gets_a_suggestion() {
     let run = repo("examples/runs/wine.json");
     let err = train(&run, &["--set", "epoch=3"]);
-    assert!(err.contains("--set epoch=3") && err.contains("did you mean \"epochs\""), "{err}");
+    assert!(
+        err.contains("--set epoch=3") && err.contains("did you mean \"epochs\""),
+        "{err}"
+    );
     let err = train(&run, &["--set", "data.scal=standard"]);
     assert!(err.contains("did you mean \"scale\""), "{err}");
     let err = train(&run, &["--set", "epochs"]);
@@ -75,10 +81,16 @@ fn an_unknown_override_key_gets_a_suggestion() {
 fn missing_and_malformed_files_are_named() {
     let dir = scratch("errors-files");
     let err = train(&dir.join("nope.json"), &[]);
-    assert!(err.contains("cannot read") && err.contains("nope.json"), "{err}");
+    assert!(
+        err.contains("cannot read") && err.contains("nope.json"),
+        "{err}"
+    );
     let bad = write(&dir, "bad.json", "{\"model\": ");
     let err = train(&bad, &[]);
-    assert!(err.contains("bad.json") && err.contains("malformed JSON"), "{err}");
+    assert!(
+        err.contains("bad.json") && err.contains("malformed JSON"),
+        "{err}"
+    );
     write(&dir, "ragged.csv", "a,b,target\n1,2,0\n3,1\n");
     let run = write(
         &dir,
@@ -87,7 +99,10 @@ fn missing_and_malformed_files_are_named() {
             "data": {"source": "csv", "path": "ragged.csv", "target": "target"}}"#,
     );
     let err = train(&run, &[]);
-    assert!(err.contains("ragged.csv") && err.contains("line 3"), "{err}");
+    assert!(
+        err.contains("ragged.csv") && err.contains("line 3"),
+        "{err}"
+    );
     let run = write(
         &dir,
         "run3.json",
@@ -133,5 +148,8 @@ fn inputs_that_do_not_fit_the_model_are_an_error_not_a_panic() {
         "--out".as_ref(),
         run_dir.as_os_str(),
     ]);
-    assert!(err.contains("already holds a run") && err.contains("--resume"), "{err}");
+    assert!(
+        err.contains("already holds a run") && err.contains("--resume"),
+        "{err}"
+    );
 }

@@ -41,7 +41,10 @@ impl Forward for TinyClassifier {
 #[test]
 fn a_model_linked_into_the_program_is_listed_and_trained() {
     let lines = minitrainer_cli::commands::list::list_lines().unwrap();
-    assert!(lines.iter().any(|l| l.starts_with("tiny_classifier")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("tiny_classifier")),
+        "{lines:?}"
+    );
     let out = scratch("own-model").join("run");
     let run = repo("examples/runs/wine.json");
     let args = [

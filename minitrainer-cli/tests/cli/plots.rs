@@ -9,7 +9,9 @@ fn polylines(svg: &str) -> usize {
     assert_eq!(doc.root_element().tag_name().name(), "svg");
     let width = SERIES_WIDTH.to_string();
     doc.descendants()
-        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke-width") == Some(width.as_str()))
+        .filter(|n| {
+            n.has_tag_name("polyline") && n.attribute("stroke-width") == Some(width.as_str())
+        })
         .count()
 }
 
@@ -33,8 +35,14 @@ fn a_chart_survives_flat_single_point_and_non_finite_curves() {
         x_label: "x".into(),
         y_label: "y".into(),
         series: vec![
-            Series { name: "flat".into(), points: vec![(1.0, 2.0), (2.0, 2.0)] },
-            Series { name: "one".into(), points: vec![(1.0, 3.0), (2.0, f64::NAN)] },
+            Series {
+                name: "flat".into(),
+                points: vec![(1.0, 2.0), (2.0, 2.0)],
+            },
+            Series {
+                name: "one".into(),
+                points: vec![(1.0, 3.0), (2.0, f64::NAN)],
+            },
         ],
     };
     assert_eq!(polylines(&render_svg(&chart).unwrap()), 2);

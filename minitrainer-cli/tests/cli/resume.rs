@@ -19,7 +19,10 @@ fn resuming_a_finished_run_with_more_epochs_equals_the_longer_run_bit_for_bit() 
     for file in ["metrics.jsonl", "model.safetensors"] {
         let a = std::fs::read(resumed.join(file)).unwrap();
         let b = std::fs::read(straight.join(file)).unwrap();
-        assert!(a == b, "{file} differs between the resumed and the uninterrupted run");
+        assert!(
+            a == b,
+            "{file} differs between the resumed and the uninterrupted run"
+        );
     }
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(resumed.join("run.json")).unwrap()).unwrap();

@@ -13,14 +13,23 @@ fn train_writes_the_run_directory_and_eval_predict_inspect_read_it() {
     let dir = scratch("workflow").join("wine");
     train_wine(&dir, 3);
     for file in [
-        "run.json", "config.json", "model.safetensors", "metrics.jsonl", "scaler.json",
-        "loss.svg", "metrics.svg", "lr.svg",
+        "run.json",
+        "config.json",
+        "model.safetensors",
+        "metrics.jsonl",
+        "scaler.json",
+        "loss.svg",
+        "metrics.svg",
+        "lr.svg",
     ] {
         assert!(dir.join(file).is_file(), "{file} missing");
     }
     assert!(dir.join("checkpoints").is_dir());
     let log = std::fs::read_to_string(dir.join("metrics.jsonl")).unwrap();
-    let epochs = log.lines().filter(|l| l.contains(r#""kind":"epoch""#)).count();
+    let epochs = log
+        .lines()
+        .filter(|l| l.contains(r#""kind":"epoch""#))
+        .count();
     assert_eq!(epochs, 3);
 
     // eval --json: the loss and the run's metrics on the validation split.
@@ -35,7 +44,13 @@ fn train_writes_the_run_directory_and_eval_predict_inspect_read_it() {
 
     // inspect: the tree, the parameters and the final metrics.
     let text = ok(&["inspect".as_ref(), dir.as_os_str()]);
-    for needle in ["Mlp(", "layers.0.weight", "[32, 13]", "trainable: 547", "valid_accuracy"] {
+    for needle in [
+        "Mlp(",
+        "layers.0.weight",
+        "[32, 13]",
+        "trainable: 547",
+        "valid_accuracy",
+    ] {
         assert!(text.contains(needle), "{needle} not in:\n{text}");
     }
 
@@ -62,7 +77,13 @@ fn train_writes_the_run_directory_and_eval_predict_inspect_read_it() {
     let scaler_json = std::fs::read_to_string(dir.join("scaler.json")).unwrap();
     let scaler = Scaler::from_json(&serde_json::from_str(&scaler_json).unwrap()).unwrap();
     let set = scaler
-        .apply(Csv::new(&input).classes("target").load().unwrap().into_inner())
+        .apply(
+            Csv::new(&input)
+                .classes("target")
+                .load()
+                .unwrap()
+                .into_inner(),
+        )
         .unwrap();
     let mut features = Vec::new();
     for i in 0..set.len() {
@@ -97,10 +118,7 @@ fn list_and_describe_show_the_registered_models() {
 #[test]
 fn the_shipped_run_files_train() {
     let dir = scratch("shipped");
-    for (name, extra) in [
-        ("digits", "epochs=1"),
-        ("diabetes", "epochs=2"),
-    ] {
+    for (name, extra) in [("digits", "epochs=1"), ("diabetes", "epochs=2")] {
         let run = repo(&format!("examples/runs/{name}.json"));
         let out = dir.join(name);
         let stdout = ok(&[
