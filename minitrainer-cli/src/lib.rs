@@ -47,7 +47,9 @@ pub use mlp::{Mlp, MlpActivation, MlpConfig};
 
 /// Runs the command line `args` (the program name first, as `std::env::args_os()`).
 /// Output goes to stdout; a panic inside a command (a bug, or the library rejecting input by
-/// panicking) is caught and returned as [`CliError::Internal`], without a backtrace.
+/// panicking) is caught and returned as [`CliError::Internal`], without a backtrace. The panic
+/// hook is process-wide: it is silenced while the command runs and restored afterwards, so
+/// call this from one thread at a time.
 ///
 /// # Errors
 /// The command's error: bad usage, a bad run file (every problem), a missing or malformed

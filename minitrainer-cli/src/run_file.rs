@@ -29,25 +29,21 @@ pub struct Run {
     pub model: Value,
     /// Everything else.
     pub file: RunFile,
-    /// The directory relative paths in the run file are read from.
+    /// The directory the run file's relative paths were resolved from (they are absolute
+    /// in [`Run::file`]).
     pub base: PathBuf,
 }
 
 impl Run {
     /// The model spec as text for `minitrainer::load`.
     pub fn model_text(&self) -> String {
-        match &self.model {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        }
+        Run::text_of(&self.model)
     }
 
-    /// `path` from the run file, relative to [`Run::base`] unless absolute.
-    pub fn resolve(&self, path: &str) -> PathBuf {
-        let path = Path::new(path);
-        match path.is_absolute() {
-            true => path.to_path_buf(),
-            false => self.base.join(path),
+    fn text_of(model: &Value) -> String {
+        match model {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
         }
     }
 
@@ -118,8 +114,13 @@ pub fn decode(path: &Path, mut json: Value, base: PathBuf) -> Result<Run, CliErr
             absolutize(&mut file, &base);
             Ok(Run { model, file, base })
         }
-        (_, file) => {
+        (model, file) => {
             problems.extend(file.err().unwrap_or_default());
+            // The model spec is checked too, so its problems come in the same report.
+            let text = model.map(|m| Run::text_of(&m));
+            if let Some(Err(e)) = text.map(|t| minitrainer::load(&t)) {
+                problems.insert(0, format!("model: {e}"));
+            }
             Err(CliError::RunFile {
                 path: path.to_path_buf(),
                 problems,

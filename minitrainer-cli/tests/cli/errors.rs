@@ -50,6 +50,11 @@ fn every_problem_of_a_run_file_is_reported_at_once() {
     for needle in ["epochs", "batch_size", "\"epoch\"", "run.json"] {
         assert!(err.contains(needle), "{needle} not in {err}");
     }
+    // A bad model spec is reported with the file's other problems.
+    let err = train(&run, &["--set", "model=mlp(in_dim=13)"]);
+    for needle in ["out_dim", "batch_size"] {
+        assert!(err.contains(needle), "{needle} not in {err}");
+    }
     // The components are checked too once the file decodes: loss, metric and model together.
     let run = write(
         &dir,

@@ -108,7 +108,10 @@ mod sorted_metadata_tests {
 
     #[test]
     fn metadata_entries_are_written_in_key_order() {
-        let tensors = [("w".to_string(), Tensor::from_vec(vec![1.0, 2.0], &[2]).unwrap())];
+        let tensors = [(
+            "w".to_string(),
+            Tensor::from_vec(vec![1.0, 2.0], &[2]).unwrap(),
+        )];
         let extra = [("zeta", "1".to_string()), ("alpha", "2".to_string())];
         let bytes = serialize_for(&tensors, std::path::Path::new("x"), &extra).unwrap();
         let text = String::from_utf8_lossy(&bytes);
