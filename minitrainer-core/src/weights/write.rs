@@ -67,7 +67,64 @@ pub(crate) fn serialize_for(
             .collect(),
     );
     safetensors::serialize(views, metadata)
+        .map(sorted_metadata)
         .map_err(|error| IoError::malformed(path, format!("cannot serialise: {error}")))
+}
+
+/// The file with its `__metadata__` entries in key order. The safetensors crate keeps them in
+/// a hash map whose order changes from process to process, so without this the same model
+/// saved twice (a resumed run and an uninterrupted one) gives different bytes. Reordering keeps
+/// the header's length, so the offsets and padding stay valid; anything unexpected leaves the
+/// bytes as they are.
+fn sorted_metadata(mut bytes: Vec<u8>) -> Vec<u8> {
+    let Some(len) = bytes.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) else {
+        return bytes;
+    };
+    let end = usize::try_from(u64::from_le_bytes(len)).map_or(0, |n| n.saturating_add(8));
+    let Some(header) = bytes.get(8..end) else {
+        return bytes;
+    };
+    let text = String::from_utf8_lossy(header);
+    let trimmed = text.trim_end_matches(' ');
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str(trimmed) else {
+        return bytes;
+    };
+    if let Some(serde_json::Value::Object(metadata)) = object.get_mut("__metadata__") {
+        metadata.sort_keys();
+    }
+    match serde_json::to_string(&object) {
+        Ok(sorted) if sorted.len() == trimmed.len() => {
+            bytes[8..8 + sorted.len()].copy_from_slice(sorted.as_bytes());
+            bytes
+        }
+        _ => bytes,
+    }
+}
+
+#[cfg(test)]
+mod sorted_metadata_tests {
+    use super::serialize_for;
+    use crate::Tensor;
+
+    #[test]
+    fn metadata_entries_are_written_in_key_order() {
+        let tensors = [(
+            "w".to_string(),
+            Tensor::from_vec(vec![1.0, 2.0], &[2]).unwrap(),
+        )];
+        let extra = [("zeta", "1".to_string()), ("alpha", "2".to_string())];
+        let bytes = serialize_for(&tensors, std::path::Path::new("x"), &extra).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let (alpha, format, zeta) = (
+            text.find("\"alpha\"").unwrap(),
+            text.find("\"format\"").unwrap(),
+            text.find("\"zeta\"").unwrap(),
+        );
+        assert!(alpha < format && format < zeta, "{text}");
+        // Still a valid file.
+        let parsed = crate::weights::parse_safetensors(&bytes, std::path::Path::new("x")).unwrap();
+        assert_eq!(parsed[0].1.to_vec(), vec![1.0, 2.0]);
+    }
 }
 
 /// A tensor's value as little-endian f32 bytes, the form safetensors stores.
