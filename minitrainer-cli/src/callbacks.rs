@@ -1,10 +1,8 @@
-//! The run's callbacks besides the metrics log: [`callbacks`] is the one place to add more (the
-//! library's progress bar plugs in here). Until then, [`EpochLines`] prints one plain line per
-//! epoch (no carriage returns, so logs stay readable).
+//! The run's callbacks besides the metrics log: [`callbacks`] is the one place to add more.
 
-use std::io::Write;
 use std::path::Path;
 
+use minitrainer::train::callbacks::Progress;
 use minitrainer::train::{
     Callback, CallbackError, EpochRecord, History, HookResult, StepRecord, TrainContext, TrainError,
 };
@@ -12,37 +10,15 @@ use serde_json::Value;
 
 use crate::run_file::RunFile;
 
-/// The callbacks of a run: a line per epoch on stdout unless `quiet`.
-pub fn callbacks(run: &RunFile, quiet: bool) -> Vec<Box<dyn Callback>> {
+/// The callbacks of a run: progress on stderr unless `quiet` — an `indicatif` bar per epoch on
+/// a terminal, otherwise one plain line per epoch and one every 50 steps (no carriage
+/// returns, so logs stay readable). Stdout keeps the run's summary.
+pub fn callbacks(_run: &RunFile, quiet: bool) -> Vec<Box<dyn Callback>> {
     let mut list: Vec<Box<dyn Callback>> = Vec::new();
     if !quiet {
-        list.push(Box::new(EpochLines { epochs: run.epochs }));
+        list.push(Box::new(Progress::new()));
     }
     list
-}
-
-/// Prints `epoch 3/60  train_loss 0.1234  valid_loss 0.2345  valid_accuracy 0.9611` at each
-/// epoch's end.
-pub struct EpochLines {
-    /// The run's epochs, for `3/60`.
-    pub epochs: u64,
-}
-
-impl Callback for EpochLines {
-    fn name(&self) -> &str {
-        "epoch_lines"
-    }
-
-    fn on_epoch_end(&mut self, _ctx: &mut TrainContext<'_>, record: &EpochRecord) -> HookResult {
-        let mut line = format!("epoch {}/{}", record.epoch, self.epochs);
-        for (name, value) in &record.metrics {
-            line.push_str(&format!("  {name} {}", format_metric(name, *value)));
-        }
-        let mut out = std::io::stdout().lock();
-        // A closed stdout (`| head`) must not stop training.
-        let _ = writeln!(out, "{line}");
-        Ok(())
-    }
 }
 
 /// A metric for people: learning rates in scientific notation, the rest with 4 decimals.

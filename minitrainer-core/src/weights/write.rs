@@ -101,32 +101,6 @@ fn sorted_metadata(mut bytes: Vec<u8>) -> Vec<u8> {
     }
 }
 
-#[cfg(test)]
-mod sorted_metadata_tests {
-    use super::serialize_for;
-    use crate::Tensor;
-
-    #[test]
-    fn metadata_entries_are_written_in_key_order() {
-        let tensors = [(
-            "w".to_string(),
-            Tensor::from_vec(vec![1.0, 2.0], &[2]).unwrap(),
-        )];
-        let extra = [("zeta", "1".to_string()), ("alpha", "2".to_string())];
-        let bytes = serialize_for(&tensors, std::path::Path::new("x"), &extra).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        let (alpha, format, zeta) = (
-            text.find("\"alpha\"").unwrap(),
-            text.find("\"format\"").unwrap(),
-            text.find("\"zeta\"").unwrap(),
-        );
-        assert!(alpha < format && format < zeta, "{text}");
-        // Still a valid file.
-        let parsed = crate::weights::parse_safetensors(&bytes, std::path::Path::new("x")).unwrap();
-        assert_eq!(parsed[0].1.to_vec(), vec![1.0, 2.0]);
-    }
-}
-
 /// A tensor's value as little-endian f32 bytes, the form safetensors stores.
 struct F32View {
     shape: Vec<usize>,
@@ -157,5 +131,31 @@ impl View for F32View {
     }
     fn data_len(&self) -> usize {
         self.bytes.len()
+    }
+}
+
+#[cfg(test)]
+mod sorted_metadata_tests {
+    use super::serialize_for;
+    use crate::Tensor;
+
+    #[test]
+    fn metadata_entries_are_written_in_key_order() {
+        let tensors = [(
+            "w".to_string(),
+            Tensor::from_vec(vec![1.0, 2.0], &[2]).unwrap(),
+        )];
+        let extra = [("zeta", "1".to_string()), ("alpha", "2".to_string())];
+        let bytes = serialize_for(&tensors, std::path::Path::new("x"), &extra).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let (alpha, format, zeta) = (
+            text.find("\"alpha\"").unwrap(),
+            text.find("\"format\"").unwrap(),
+            text.find("\"zeta\"").unwrap(),
+        );
+        assert!(alpha < format && format < zeta, "{text}");
+        // Still a valid file.
+        let parsed = crate::weights::parse_safetensors(&bytes, std::path::Path::new("x")).unwrap();
+        assert_eq!(parsed[0].1.to_vec(), vec![1.0, 2.0]);
     }
 }
