@@ -199,7 +199,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         .ok_or("no validation was recorded")?;
     println!(
         "median training epoch {:.2} s ({} steps of {BATCH}); final test accuracy {accuracy:.4}; log in runs/mnist/metrics.jsonl",
-        train_secs.get(train_secs.len() / 2).copied().unwrap_or(f64::NAN),
+        train_secs
+            .get(train_secs.len() / 2)
+            .copied()
+            .unwrap_or(f64::NAN),
         train.num_batches(0),
     );
     if accuracy < TARGET_ACCURACY {
