@@ -6,7 +6,9 @@
 # Usage: benches/side_by_side.sh THREADS [ROUNDS] [REPS] > raw.tsv 2> summary.txt
 #   TORCH_PYTHON     python with torch          (default python3)
 #   TORCH_REFERENCE  the PyTorch script          (default ../shared/bench/torch_reference.py)
-#   WORKLOADS        what to run: all and/or gemm (default "all gemm")
+#   WORKLOADS        what to run: all, gemm and/or w6 (default "all gemm"); w6 (MNIST epochs
+#                    through the Trainer) runs tools/reference/mnist_torch.py on PyTorch's
+#                    side and needs the MNIST files ($MINITRAINER_MNIST, default ../shared/data/mnist)
 #   MINITRAINER_BIN  an already built workloads bench binary to run instead of `cargo bench`
 #                    (experiments with other features or allocator settings)
 # With THREADS > 1 minitrainer is built with ndarray's `matrixmultiply-threading` feature
@@ -39,7 +41,13 @@ trap 'rm -f "$raw"' EXIT
 for round in $(seq "$rounds"); do
     for which in $workloads; do
         echo "# round $round $which $(date -u +%FT%TZ) load:$(uptime | sed 's/.*load average://')" | tee -a "$raw" >&2
-        OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads "$py" "$ref" "$threads" "$which" "$reps" | tee -a "$raw"
+        if [ "$which" = w6 ]; then
+            # One warm-up epoch, then REPS timed epochs, as the Rust side.
+            OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads "$py" tools/reference/mnist_torch.py \
+                "$threads" --epochs $((reps + 1)) --tsv | tee -a "$raw"
+        else
+            OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads "$py" "$ref" "$threads" "$which" "$reps" | tee -a "$raw"
+        fi
         MATMUL_NUM_THREADS=$threads MINITRAINER_TSV=$which MINITRAINER_REPS=$reps minitrainer |
             tee -a "$raw"
     done

@@ -1,5 +1,7 @@
 //! The reference workloads of the project's benchmark brief (W1–W5 and G), the same models,
-//! batches, losses, update rules and synthetic data as PyTorch's `torch_reference.py`, float32.
+//! batches, losses, update rules and synthetic data as PyTorch's `torch_reference.py`, float32;
+//! and W6, MNIST epochs through the `Trainer` (`mnist.rs`; PyTorch's side is
+//! `tools/reference/mnist_torch.py`), skipped with a message when the MNIST files are absent.
 //!
 //! Two modes:
 //! - `cargo bench --bench workloads` runs them under criterion (add a filter after `--`,
@@ -7,14 +9,19 @@
 //! - `MINITRAINER_TSV=all cargo bench --bench workloads` prints one line per repetition,
 //!   `minitrainer  WORKLOAD  THREADS  UNIT  VALUE`, as the PyTorch script does, so both
 //!   can be put in one table. `MINITRAINER_TSV` takes `all` (W1–W5, as the PyTorch script's
-//!   `all`) or a comma list of `w1,w2,w3,w4,w5,gemm`; `MINITRAINER_REPS` sets the repetitions
+//!   `all`) or a comma list of `w1,w2,w3,w4,w5,w6,gemm`; `MINITRAINER_REPS` sets the repetitions
 //!   (default 5); THREADS is `MATMUL_NUM_THREADS` (default 1: ndarray's GEMM is
 //!   single-threaded unless its `matrixmultiply-threading` feature is on).
 //!
 //! The training workloads use the library's optimizers (`minitrainer::optim`: SGD for W1/W2,
-//! Adam for W3) and its fused cross-entropy, as the PyTorch script uses `torch.optim` and
+//! Adam for W3 and W6) and its fused cross-entropy, as the PyTorch script uses `torch.optim` and
 //! `F.cross_entropy`.
+//!
+//! W6's sizes: criterion times an epoch over the first [`W6_CRITERION_IMAGES`] training images
+//! (157 steps; its `elem/s` reads as steps/s, so a full 938-step epoch takes 938 / rate
+//! seconds); the TSV mode times full 60,000-image epochs, as the PyTorch script does.
 
+mod mnist;
 mod setups;
 mod tsv;
 
@@ -24,6 +31,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput};
 use minitrainer::prelude::*;
 
+use mnist::W6;
 use setups::{gemm_operands, sum_numel, sum_numel_named, w1, w2, w3, w4, w5};
 use tsv::Tsv;
 
@@ -40,6 +48,27 @@ fn bench_training(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(10));
     let mut train = w2();
     group.bench_function("W2-mlp-large-train", |b| b.iter(|| train.step()));
+    group.finish();
+}
+
+/// Training images in W6's criterion epoch (a sixth of MNIST, to keep the bench short).
+const W6_CRITERION_IMAGES: usize = 10_000;
+
+/// W6: one epoch over the first [`W6_CRITERION_IMAGES`] MNIST images through the trainer;
+/// throughput `elem/s` reads as steps/s.
+fn bench_mnist(c: &mut Criterion) {
+    let mut w6 = match W6::new(Some(W6_CRITERION_IMAGES)) {
+        Ok(w6) => w6,
+        Err(why) => return eprintln!("{why}"),
+    };
+    let mut group = c.benchmark_group("train");
+    group.throughput(Throughput::Elements(w6.steps_per_epoch() as u64));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("W6-mnist-trainer-epoch(10k images)", |b| {
+        b.iter(|| w6.epoch())
+    });
     group.finish();
 }
 
@@ -83,6 +112,7 @@ fn main() {
     }
     let mut criterion = Criterion::default().configure_from_args();
     bench_training(&mut criterion);
+    bench_mnist(&mut criterion);
     bench_inference_and_traversal(&mut criterion);
     bench_gemm(&mut criterion);
     criterion.final_summary();

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use minitrainer::prelude::*;
 
+use crate::mnist::W6;
 use crate::setups::{Train, gemm_operands, sum_numel, sum_numel_named, w1, w2, w3, w4, w5};
 use minitrainer::optim::Optimizer;
 
@@ -55,6 +56,30 @@ impl Tsv {
         }
         // On stderr, so the TSV stays clean: evidence that the steps really train.
         eprintln!("# {name}: loss {first_loss:.4} at the first step, {last_loss:.4} at the last");
+    }
+
+    /// W6: one untimed epoch, then per repetition the steps/s of a full MNIST epoch (all
+    /// 60,000 images); prints a message instead when the files are absent.
+    pub(crate) fn mnist(&self) {
+        let mut w6 = match W6::new(None) {
+            Ok(w6) => w6,
+            Err(why) => return eprintln!("# {why}"),
+        };
+        let steps = w6.steps_per_epoch();
+        let first_loss = w6.epoch();
+        let mut last_loss = first_loss;
+        for _ in 0..self.reps {
+            let start = Instant::now();
+            last_loss = w6.epoch();
+            self.emit(
+                "W6-mnist-trainer",
+                "steps/s",
+                steps as f64 / start.elapsed().as_secs_f64(),
+            );
+        }
+        eprintln!(
+            "# W6: train loss {first_loss:.4} in the first epoch, {last_loss:.4} in the last"
+        );
     }
 
     pub(crate) fn infer_latency(&self, calls: usize) {
@@ -146,6 +171,9 @@ impl Tsv {
         }
         if wanted("w5") {
             self.traversal(200);
+        }
+        if which.split(',').any(|x| x == "w6") {
+            self.mnist();
         }
         if wanted("gemm") {
             self.gemm();
