@@ -68,16 +68,14 @@ pub(super) fn evaluate_with<M: Trainable>(
     for batch in data.epoch_batches() {
         let batch = batch.map_err(|source| data_error("evaluation", epoch, source))?;
         let n = batch.inputs.shape().first().copied().unwrap_or(1) as u64;
-        let predictions = model
-            .forward_batch(batch.inputs)
-            .map_err(|source| model_error(epoch, source))?;
-        let loss = criterion
-            .loss(&predictions, &batch.targets)
-            .map_err(|source| TrainError::Loss {
-                epoch,
-                step,
-                source,
-            })?;
+        let (predictions, loss) = forward_loss(
+            &*model,
+            criterion,
+            batch.inputs,
+            &batch.targets,
+            epoch,
+            step,
+        )?;
         loss_sum += f64::from(loss.item()) * n as f64;
         rows += n;
         if let Some(target) = metric_target(&batch.targets) {
@@ -126,6 +124,29 @@ pub(super) fn predict_with<M: Trainable>(
     }
     let refs: Vec<&Tensor> = outputs.iter().collect();
     Ok(Tensor::cat(&refs, 0))
+}
+
+/// The model's predictions for `inputs` and their loss against `targets`; errors name the
+/// epoch (and the step being taken).
+pub(super) fn forward_loss<M: Trainable>(
+    model: &M,
+    criterion: &dyn super::Criterion,
+    inputs: Tensor,
+    targets: &Targets,
+    epoch: u64,
+    step: u64,
+) -> Result<(Tensor, Tensor), TrainError> {
+    let predictions = model
+        .forward_batch(inputs)
+        .map_err(|source| model_error(epoch, source))?;
+    let loss = criterion
+        .loss(&predictions, targets)
+        .map_err(|source| TrainError::Loss {
+            epoch,
+            step,
+            source,
+        })?;
+    Ok((predictions, loss))
 }
 
 pub(super) fn data_error(

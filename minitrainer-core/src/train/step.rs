@@ -4,7 +4,7 @@
 use std::iter::Peekable;
 
 use super::error::TrainError;
-use super::evaluate::{data_error, model_error};
+use super::evaluate::{data_error, forward_loss};
 use super::options::{OnNonFinite, SchedulerInterval};
 use super::records::StepRecord;
 use super::trainable::Trainable;
@@ -96,18 +96,14 @@ impl<M: Trainable> Trainer<M> {
             let batch = batch.map_err(|source| data_error("training", epoch, source))?;
             self.run.position.batch += 1;
             let rows = batch.inputs.shape().first().copied().unwrap_or(1);
-            let predictions = self
-                .model
-                .forward_batch(batch.inputs)
-                .map_err(|source| model_error(epoch, source))?;
-            let loss = self
-                .criterion
-                .loss(&predictions, &batch.targets)
-                .map_err(|source| TrainError::Loss {
-                    epoch,
-                    step,
-                    source,
-                })?;
+            let (_, loss) = forward_loss(
+                &self.model,
+                &*self.criterion,
+                batch.inputs,
+                &batch.targets,
+                epoch,
+                step,
+            )?;
             let value = f64::from(loss.item());
             sum += value;
             count += 1;

@@ -12,7 +12,7 @@ use minitrainer::nn::loss::CrossEntropyLoss;
 use minitrainer::optim::optimizer_from_str;
 use minitrainer::optim::schedule::scheduler_from_str;
 use minitrainer::prelude::*;
-use minitrainer::train::{Trainer, TrainerOptions};
+use minitrainer::train::{Trainer, TrainerBuilder, TrainerOptions};
 
 /// Config of [`TrainNet`].
 #[derive(Config, Clone, Debug, PartialEq)]
@@ -75,8 +75,9 @@ pub fn digits(workers: usize) -> (Loader, Loader) {
     (train, test)
 }
 
-/// A trainer over a model built with `init_seed`: Adam, a per-epoch step LR, accuracy.
-pub fn trainer(init_seed: u64, options: TrainerOptions) -> Trainer<Net> {
+/// A trainer's builder over a model built with `init_seed`: Adam, a per-epoch step LR,
+/// accuracy.
+pub fn builder(init_seed: u64) -> TrainerBuilder<Net> {
     let model = net(init_seed);
     let optimizer = optimizer_from_str("adam(lr=0.01)", &model).expect("valid optimizer");
     let scheduler = scheduler_from_str("step_lr(step_size=1, gamma=0.7)", &[0.01]).expect("valid");
@@ -84,6 +85,11 @@ pub fn trainer(init_seed: u64, options: TrainerOptions) -> Trainer<Net> {
         .loss(CrossEntropyLoss::default())
         .metric(metric_from_str("accuracy").expect("known metric"))
         .scheduler(scheduler)
+}
+
+/// [`builder`] with `options`, built.
+pub fn trainer(init_seed: u64, options: TrainerOptions) -> Trainer<Net> {
+    builder(init_seed)
         .options(options)
         .build()
         .expect("valid trainer")

@@ -9,7 +9,7 @@ use minitrainer::train::sinks::MemorySink;
 use minitrainer::train::{CheckpointConfig, MonitorMode, Trainer, TrainerOptions};
 use serde_json::Value;
 
-use super::{Net, digits, trainer, weight_bits};
+use super::{Net, builder, digits, trainer, weight_bits};
 use crate::scratch_dir;
 
 fn options(dir: &std::path::Path, epochs: u64) -> TrainerOptions {
@@ -34,27 +34,8 @@ fn logged(init_seed: u64, options: TrainerOptions, sink: &MemorySink) -> Trainer
         ..EarlyStoppingConfig::default()
     })
     .expect("valid config");
-    trainer_with_callbacks(init_seed, options, sink.clone(), stopper)
-}
-
-fn trainer_with_callbacks(
-    init_seed: u64,
-    options: TrainerOptions,
-    sink: MemorySink,
-    stopper: EarlyStopping,
-) -> Trainer<Net> {
-    use minitrainer::metrics::metric_from_str;
-    use minitrainer::nn::loss::CrossEntropyLoss;
-    use minitrainer::optim::optimizer_from_str;
-    use minitrainer::optim::schedule::scheduler_from_str;
-    let model = super::net(init_seed);
-    let optimizer = optimizer_from_str("adam(lr=0.01)", &model).expect("valid optimizer");
-    let scheduler = scheduler_from_str("step_lr(step_size=1, gamma=0.7)", &[0.01]).expect("valid");
-    Trainer::builder(model, optimizer)
-        .loss(CrossEntropyLoss::default())
-        .metric(metric_from_str("accuracy").expect("known metric"))
-        .scheduler(scheduler)
-        .callback(MetricsLog::new(sink))
+    builder(init_seed)
+        .callback(MetricsLog::new(sink.clone()))
         .callback(stopper)
         .options(options)
         .build()
