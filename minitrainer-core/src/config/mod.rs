@@ -22,6 +22,7 @@ mod schema;
 mod snippet;
 mod tensor_size;
 mod value;
+mod violations;
 
 #[doc(hidden)]
 pub mod rules;
@@ -33,7 +34,7 @@ use std::fmt;
 use serde_json::Value;
 
 pub use call_syntax::{CallSyntaxError, parse_call};
-pub use error::{CheckError, ConfigError, Violation, ViolationKind, Violations};
+pub use error::{CheckError, ConfigError, Violation, ViolationKind};
 pub use json_schema::JsonSchemaDefs;
 #[doc(hidden)]
 pub use model_type::{ModelTypeOf, type_id_of};
@@ -42,6 +43,7 @@ pub use schema::{Constraint, FieldSchema, Schema, SchemaKind, VariantSchema};
 pub(crate) use snippet::Snippet;
 pub use tensor_size::{MAX_TENSOR_ELEMENTS, check_tensor_size};
 pub use value::ConfigValue;
+pub use violations::Violations;
 
 /// A validated config: JSON in and out, validation, and a schema.
 ///

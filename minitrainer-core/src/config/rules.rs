@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use super::error::Violations;
+use super::Violations;
 use super::path::FieldPath;
 use super::value::ConfigValue;
 

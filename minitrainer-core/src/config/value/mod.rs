@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::error::Violations;
+use super::Violations;
 use super::json_schema::JsonSchemaDefs;
 use super::path::FieldPath;
 

@@ -21,7 +21,7 @@ use std::fmt;
 use serde_json::{Number, Value};
 
 use super::ConfigValue;
-use crate::config::error::Violations;
+use crate::config::Violations;
 use crate::config::json_schema::JsonSchemaDefs;
 use crate::config::path::FieldPath;
 
