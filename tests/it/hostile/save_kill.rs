@@ -56,7 +56,7 @@ fn child_saves_a_and_b_alternately() {
     let deadline = Instant::now() + Duration::from_secs(20);
     for which in (0..2).cycle() {
         models[which]
-            .save_pretrained(&dir)
+            .save_pretrained(Path::new(&dir))
             .expect("the save succeeds");
         if Instant::now() > deadline {
             break;
