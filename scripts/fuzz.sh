@@ -52,8 +52,8 @@ printf '%-18s %8s %12s %8s\n' target seconds executions crashes
 status=0
 for target in "${targets[@]}"; do
     log="$logs/$target.log"
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
-    took=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -n 1)
+    runs=$( (grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" || true) | grep -o '[0-9]*$' | tail -n 1 || true)
+    took=$( (grep -ao 'Done [0-9]* runs in [0-9]* second' "$log" || true) | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -n 1 || true)
     crashes=$(find "artifacts/$target" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' -o -name 'slow-unit-*' \) | wc -l)
     if [ -z "$runs" ]; then
         # No final stats: the run stopped on a crash (or never started); see the log.
