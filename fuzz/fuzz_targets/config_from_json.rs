@@ -28,7 +28,10 @@ fuzz_target!(|data: &[u8]| {
             let json = config.to_json();
             let again = FuzzNetConfig::from_json(&json).expect("its own JSON parses");
             assert_eq!(again, config, "{json}");
-            assert_eq!(FuzzNetConfig::from_value(config.to_value()).ok(), Some(config));
+            assert_eq!(
+                FuzzNetConfig::from_value(config.to_value()).ok(),
+                Some(config)
+            );
         }
         Err(error) => {
             let _ = error.to_string();

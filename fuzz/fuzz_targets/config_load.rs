@@ -23,7 +23,10 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     let _ = spec.to_json().to_string();
-    if !fuzz_support::within_budget(&serde_json::Value::Object(spec.fields.clone()), BUILD_BUDGET) {
+    if !fuzz_support::within_budget(
+        &serde_json::Value::Object(spec.fields.clone()),
+        BUILD_BUDGET,
+    ) {
         return;
     }
     match minitrainer::load(text) {

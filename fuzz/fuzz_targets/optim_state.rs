@@ -9,7 +9,12 @@ use libfuzzer_sys::fuzz_target;
 use minitrainer::optim::{GroupState, OPTIMIZERS, OptimizerState, optimizer_from_str};
 
 /// Everything a state holds, comparable (its bytes are not: the metadata map's order varies).
-type Snapshot = (String, Vec<GroupState>, Vec<(String, u64)>, Vec<(String, Vec<u32>)>);
+type Snapshot = (
+    String,
+    Vec<GroupState>,
+    Vec<(String, u64)>,
+    Vec<(String, Vec<u32>)>,
+);
 
 fn snapshot(state: &OptimizerState) -> Snapshot {
     (

@@ -15,7 +15,9 @@ fn pretrained_dir() -> &'static Path {
     static DIR: OnceLock<&'static Path> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = fuzz_support::scratch_dir("safetensors");
-        fuzz_support::net(0).save_pretrained(dir).expect("a model saves");
+        fuzz_support::net(0)
+            .save_pretrained(dir)
+            .expect("a model saves");
         dir
     })
 }
@@ -24,7 +26,12 @@ fn bits(model: &dyn Module) -> Vec<(String, Vec<u32>)> {
     model
         .state_dict()
         .iter()
-        .map(|(k, t)| (k.to_string(), t.to_vec().iter().map(|v| v.to_bits()).collect()))
+        .map(|(k, t)| {
+            (
+                k.to_string(),
+                t.to_vec().iter().map(|v| v.to_bits()).collect(),
+            )
+        })
         .collect()
 }
 

@@ -151,10 +151,8 @@ fn spec_fields(text: &str) -> Value {
 pub fn scratch_dir(target: &str) -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!(
-            "minitrainer-fuzz-{target}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("minitrainer-fuzz-{target}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a scratch directory");
         dir
     })
@@ -179,7 +177,9 @@ pub fn within_budget(value: &Value, budget: u64) -> bool {
                 (None, Some(f)) if f < 0.0 => Some(0),
                 _ => None,
             },
-            Value::Array(items) => items.iter().try_fold(0u64, |acc, v| acc.checked_add(total(v)?)),
+            Value::Array(items) => items
+                .iter()
+                .try_fold(0u64, |acc, v| acc.checked_add(total(v)?)),
             Value::Object(map) => map
                 .values()
                 .try_fold(0u64, |acc, v| acc.checked_add(total(v)?)),

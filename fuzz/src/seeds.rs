@@ -44,7 +44,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -106,13 +110,20 @@ pub fn write_all(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let configs = [
         full.to_json(),
         r#"{"in_dim": 1, "classes": 1}"#.to_string(),
-        r#"{"in_dim": 0, "classes": 17, "blocks": [{"width": 65, "act": "swish"}], "seed": 0}"#.into(),
-        r#"{"in_dim": 1, "classes": 1, "norm": null, "head_act": "gelu-tanh", "scales": []}"#.into(),
+        r#"{"in_dim": 0, "classes": 17, "blocks": [{"width": 65, "act": "swish"}], "seed": 0}"#
+            .into(),
+        r#"{"in_dim": 1, "classes": 1, "norm": null, "head_act": "gelu-tanh", "scales": []}"#
+            .into(),
         "fuzz_net(in_dim=4, classes=2, blocks=[{\"width\": 2}])".into(),
         r#"{"in_dim": 1e3, "classes": -1, "name": "", "extra": {"nested": [1, 2]}}"#.into(),
     ];
     for (i, text) in configs.iter().enumerate() {
-        write(root, "config_from_json", &format!("config-{i}"), text.as_bytes())?;
+        write(
+            root,
+            "config_from_json",
+            &format!("config-{i}"),
+            text.as_bytes(),
+        )?;
     }
 
     let model = net(0);
@@ -125,7 +136,12 @@ pub fn write_all(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
     write(root, "safetensors", "valid", &valid)?;
     write(root, "safetensors", "truncated", &valid[..valid.len() / 2])?;
     let dtypes = safetensors_bytes(&[
-        ("a", "F64", &[2], &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40]),
+        (
+            "a",
+            "F64",
+            &[2],
+            &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40],
+        ),
         ("b", "F16", &[1, 2], &[0, 0x3c, 0, 0x7c]),
         ("c", "I64", &[1], &[0xff; 8]),
         ("d", "BOOL", &[0, 3], &[]),
@@ -136,7 +152,13 @@ pub fn write_all(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let huge = safetensors_bytes(&[("w", "F32", &[25_000_000_000], &[])]);
     write(root, "safetensors", "claims-100gb", &huge)?;
 
-    let modes = [(0u8, "a,b,label\n1,2,x\n3,4,y\n\n5, 6 ,x\n"), (1, "a,b,label\n1,2,0\n3,4,2\n"), (2, "a,b,label\n1e3,-inf,NaN\n"), (3, "x,y\n1,2\n"), (0, "a,\"b\",label\n")];
+    let modes = [
+        (0u8, "a,b,label\n1,2,x\n3,4,y\n\n5, 6 ,x\n"),
+        (1, "a,b,label\n1,2,0\n3,4,2\n"),
+        (2, "a,b,label\n1e3,-inf,NaN\n"),
+        (3, "x,y\n1,2\n"),
+        (0, "a,\"b\",label\n"),
+    ];
     for (i, (mode, text)) in modes.iter().enumerate() {
         let mut bytes = vec![*mode];
         bytes.extend_from_slice(text.as_bytes());
@@ -158,28 +180,72 @@ pub fn write_all(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
         out
     };
     write(root, "idx", "mnist", &idx(&images, &labels))?;
-    write(root, "idx", "mnist-gz", &idx(&gzip(&images), &gzip(&labels)))?;
-    write(root, "idx", "claims-100gb", &idx(&[0, 0, 8, 3, 0, 0, 0, 100, 0x0f, 0xff, 0xff, 0xff, 0, 0, 0, 64], &labels))?;
-    write(root, "idx", "empty", &idx(&[0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 5], &[0, 0, 8, 1, 0, 0, 0, 0]))?;
+    write(
+        root,
+        "idx",
+        "mnist-gz",
+        &idx(&gzip(&images), &gzip(&labels)),
+    )?;
+    write(
+        root,
+        "idx",
+        "claims-100gb",
+        &idx(
+            &[
+                0, 0, 8, 3, 0, 0, 0, 100, 0x0f, 0xff, 0xff, 0xff, 0, 0, 0, 64,
+            ],
+            &labels,
+        ),
+    )?;
+    write(
+        root,
+        "idx",
+        "empty",
+        &idx(
+            &[0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 5],
+            &[0, 0, 8, 1, 0, 0, 0, 0],
+        ),
+    )?;
 
     for name in OPTIMIZERS {
         let model = net(0);
         let mut opt = optimizer_from_str(name, &model)?;
-        write(root, "optim_state", &format!("{name}-fresh"), &opt.state_dict().to_bytes()?)?;
+        write(
+            root,
+            "optim_state",
+            &format!("{name}-fresh"),
+            &opt.state_dict().to_bytes()?,
+        )?;
         train_step(&model, &mut *opt);
-        write(root, "optim_state", &format!("{name}-stepped"), &opt.state_dict().to_bytes()?)?;
+        write(
+            root,
+            "optim_state",
+            &format!("{name}-stepped"),
+            &opt.state_dict().to_bytes()?,
+        )?;
     }
 
-    let scratch = std::env::temp_dir().join(format!("minitrainer-fuzz-seeds-{}", std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("minitrainer-fuzz-seeds-{}", std::process::id()));
     let checkpoint = trainer::write_checkpoint(&scratch);
     let text = std::fs::read_to_string(checkpoint.join("trainer.json"))?;
     write(root, "trainer_resume", "valid", text.as_bytes())?;
     let mut value: serde_json::Value = serde_json::from_str(&text)?;
     value["position"]["batch"] = serde_json::json!(1_000_000);
-    write(root, "trainer_resume", "batch-past-the-end", value.to_string().as_bytes())?;
+    write(
+        root,
+        "trainer_resume",
+        "batch-past-the-end",
+        value.to_string().as_bytes(),
+    )?;
     value["position"]["step"] = serde_json::json!(u64::MAX);
     value["position"]["epoch"] = serde_json::json!(u64::MAX);
-    write(root, "trainer_resume", "position-at-the-limit", value.to_string().as_bytes())?;
+    write(
+        root,
+        "trainer_resume",
+        "position-at-the-limit",
+        value.to_string().as_bytes(),
+    )?;
     std::fs::remove_dir_all(&scratch)?;
     Ok(())
 }

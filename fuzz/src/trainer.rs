@@ -17,9 +17,11 @@ use crate::{FuzzNet, net};
 
 /// 12 samples of 4 features in 3 classes, shuffled batches of 4 (3 batches an epoch).
 pub fn loader() -> DataLoader<TensorDataset, Batch> {
-    let features: Vec<f32> = (0..48).map(|i| ((i * 7) % 11) as f32 / 11.0 - 0.5).collect();
-    let features = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[12, 4]), features)
-        .expect("12 × 4 values");
+    let features: Vec<f32> = (0..48)
+        .map(|i| ((i * 7) % 11) as f32 / 11.0 - 0.5)
+        .collect();
+    let features =
+        ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[12, 4]), features).expect("12 × 4 values");
     let labels = Labels::Classes((0..12).map(|i| i % 3).collect());
     let set = TensorDataset::new(features, labels).expect("matching counts");
     DataLoader::builder(set)

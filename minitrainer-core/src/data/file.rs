@@ -83,18 +83,26 @@ mod tests {
 
     #[test]
     fn a_stream_past_the_decompressed_cap_is_refused_naming_the_cap() -> std::io::Result<()> {
-        let dir = std::env::temp_dir().join(format!("minitrainer-file-bomb-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("minitrainer-file-bomb-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("bomb.csv.gz");
         // 1 MB of zeros compresses to about 1 KB.
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         encoder.write_all(&vec![0u8; 1 << 20])?;
         std::fs::write(&path, encoder.finish()?)?;
-        let message = super::read_bytes_within(&path, 1000).unwrap_err().to_string();
+        let message = super::read_bytes_within(&path, 1000)
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("more than 1000 bytes"), "{message}");
         assert!(message.contains("bomb.csv.gz"), "{message}");
         // Exactly at the cap reads.
-        assert_eq!(super::read_bytes_within(&path, 1 << 20).map(|b| b.len()).ok(), Some(1 << 20));
+        assert_eq!(
+            super::read_bytes_within(&path, 1 << 20)
+                .map(|b| b.len())
+                .ok(),
+            Some(1 << 20)
+        );
         std::fs::remove_dir_all(&dir)
     }
 

@@ -77,11 +77,18 @@ fn child_races_the_registrys_first_use() {
                     assert_eq!(list_models().expect("listed"), names);
                     let schema = describe("linear").expect("described").to_string();
                     assert!(schema.contains("in_features"), "{schema}");
-                    let model = load_seeded("linear(in_features=8, out_features=4)", k)
-                        .expect("loads");
-                    weights.push(bits(&model.state_dict().get("weight").expect("a weight").clone()));
+                    let model =
+                        load_seeded("linear(in_features=8, out_features=4)", k).expect("loads");
+                    weights.push(bits(
+                        &model.state_dict().get("weight").expect("a weight").clone(),
+                    ));
                     assert!(load("linaer(in_features=8)").is_err());
-                    assert!(load(&format!("{{\"model_type\": \"linear\", \"in_features\": {t}}}")).is_err());
+                    assert!(
+                        load(&format!(
+                            "{{\"model_type\": \"linear\", \"in_features\": {t}}}"
+                        ))
+                        .is_err()
+                    );
                 }
                 (names, weights)
             })
@@ -92,7 +99,10 @@ fn child_races_the_registrys_first_use() {
         .map(|w| w.join().expect("no thread panics"))
         .collect();
     for result in &results[1..] {
-        assert_eq!(result, &results[0], "every thread saw the same registry and weights");
+        assert_eq!(
+            result, &results[0],
+            "every thread saw the same registry and weights"
+        );
     }
     assert!(results[0].0.contains(&"linear"));
     assert!(results[0].0.contains(&"train_net"));
@@ -179,9 +189,17 @@ fn child_counts_loader_threads() {
         .expect("a valid loader");
     let mut epoch = loader.iter();
     epoch.next().expect("a first batch").expect("it reads");
-    assert!(threads() >= before + 4, "4 workers run: {} threads", threads());
+    assert!(
+        threads() >= before + 4,
+        "4 workers run: {} threads",
+        threads()
+    );
     drop(epoch);
-    assert_eq!(settle_to(before), before, "workers outlived a dropped epoch");
+    assert_eq!(
+        settle_to(before),
+        before,
+        "workers outlived a dropped epoch"
+    );
 
     // A worker panics: the consumer gets the error, every worker exits.
     let loader = DataLoader::builder(slow(Some(37)))
@@ -191,7 +209,10 @@ fn child_counts_loader_threads() {
         .expect("a valid loader");
     let results: Vec<_> = loader.iter().collect();
     assert!(
-        matches!(results.last(), Some(Err(LoaderError::Panic { batch: 9, .. }))),
+        matches!(
+            results.last(),
+            Some(Err(LoaderError::Panic { batch: 9, .. }))
+        ),
         "{:?}",
         results.last()
     );

@@ -52,7 +52,12 @@ fn safetensors_claims(dir: &Path) {
     // bytes that follow.
     let mut bytes = (MAX_HEADER_BYTES + 1).to_le_bytes().to_vec();
     bytes.extend_from_slice(b"{}");
-    assert!(parse_safetensors(&bytes, path).unwrap_err().to_string().contains("limit"));
+    assert!(
+        parse_safetensors(&bytes, path)
+            .unwrap_err()
+            .to_string()
+            .contains("limit")
+    );
     // A tensor of 25 G floats (100 GB) with 4 bytes behind it.
     let bytes = claiming_tensor(HUNDRED_GB / 4);
     let message = parse_safetensors(&bytes, path).unwrap_err().to_string();
@@ -78,13 +83,23 @@ fn idx_claims(dir: &Path) {
     std::fs::write(&labels, claiming_idx(&[100_000])).expect("write");
     let error = read_idx(&images).unwrap_err();
     assert!(
-        error.to_string().contains("needs 100000000000 bytes of data but 16 follow it"),
+        error
+            .to_string()
+            .contains("needs 100000000000 bytes of data but 16 follow it"),
         "{error}"
     );
     // Four u32 dimensions overflow even u64: still refused, not wrapped.
     std::fs::write(&images, claiming_idx(&[u32::MAX; 4])).expect("write");
-    assert!(read_idx(&images).unwrap_err().to_string().contains("more than 2^64"));
-    assert!(matches!(Mnist::from_files(&images, &labels), Err(DataError::Idx { .. })));
+    assert!(
+        read_idx(&images)
+            .unwrap_err()
+            .to_string()
+            .contains("more than 2^64")
+    );
+    assert!(matches!(
+        Mnist::from_files(&images, &labels),
+        Err(DataError::Idx { .. })
+    ));
 }
 
 fn model_claims() {
@@ -94,7 +109,10 @@ fn model_claims() {
         "embedding(num_embeddings=25000000000, embedding_dim=1)",
     ] {
         let message = minitrainer::load(spec).map(drop).unwrap_err().to_string();
-        assert!(message.starts_with("cannot allocate 100000"), "{spec}: {message}");
+        assert!(
+            message.starts_with("cannot allocate 100000"),
+            "{spec}: {message}"
+        );
     }
 }
 

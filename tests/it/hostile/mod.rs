@@ -26,7 +26,13 @@ pub(crate) fn run_child(name: &str, limit: Duration) {
 /// header aborts the child (and fails the test) whatever the machine's overcommit policy.
 pub(crate) fn run_child_within(name: &str, limit: Duration, max_memory_kib: Option<u64>) {
     let exe = std::env::current_exe().expect("the test binary");
-    let args = ["--ignored", "--exact", name, "--test-threads=1", "--nocapture"];
+    let args = [
+        "--ignored",
+        "--exact",
+        name,
+        "--test-threads=1",
+        "--nocapture",
+    ];
     let mut command = match max_memory_kib {
         None => Command::new(&exe),
         Some(kib) => {

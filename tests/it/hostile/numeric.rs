@@ -62,7 +62,10 @@ fn differences(ours: &[f32], torch: &[f32]) -> Vec<(usize, f32, f32)> {
 
 fn assert_like_torch(what: &str, ours: &[f32], torch: &[f32]) {
     let differences = differences(ours, torch);
-    assert!(differences.is_empty(), "{what}: (index, ours, PyTorch) {differences:?}");
+    assert!(
+        differences.is_empty(),
+        "{what}: (index, ours, PyTorch) {differences:?}"
+    );
 }
 
 #[test]
@@ -108,7 +111,10 @@ fn a_nan_or_an_infinity_spoils_its_softmax_and_layer_norm_row_only() {
     // A linear layer: a NaN feature spoils its sample's outputs, no other sample's.
     let linear = Linear::build(&LinearConfig::new(3, 2), &mut Init::seeded(0));
     let out = linear.call(x).to_vec();
-    assert!(out[..6].iter().all(|v| v.is_nan() || v.is_infinite()), "{out:?}");
+    assert!(
+        out[..6].iter().all(|v| v.is_nan() || v.is_infinite()),
+        "{out:?}"
+    );
     assert!(out[6..].iter().all(|v| v.is_finite()), "{out:?}");
 }
 
@@ -164,7 +170,11 @@ fn losses_over_an_empty_batch_are_zero_for_a_mean_and_a_sum() -> TestResult {
         ),
         (
             "mse_mean",
-            mse_loss(&Tensor::zeros(&[0, 4]), &Tensor::zeros(&[0, 4]), &MseLossConfig::default())?,
+            mse_loss(
+                &Tensor::zeros(&[0, 4]),
+                &Tensor::zeros(&[0, 4]),
+                &MseLossConfig::default(),
+            )?,
         ),
         (
             "mse_sum",
@@ -187,7 +197,10 @@ fn losses_over_an_empty_batch_are_zero_for_a_mean_and_a_sum() -> TestResult {
     // The losses' one documented difference (`nn::loss`): a mean over nothing is 0, not NaN.
     assert_eq!(
         found,
-        ["cross_entropy_mean = 0.0, PyTorch NaN", "mse_mean = 0.0, PyTorch NaN"]
+        [
+            "cross_entropy_mean = 0.0, PyTorch NaN",
+            "mse_mean = 0.0, PyTorch NaN"
+        ]
     );
     Ok(())
 }
@@ -195,8 +208,8 @@ fn losses_over_an_empty_batch_are_zero_for_a_mean_and_a_sum() -> TestResult {
 /// A linear classifier over 8 samples of 4 features scaled by `scale`, in batches of `batch`.
 fn data(scale: f32, batch: usize, drop_last: bool) -> DataLoader<TensorDataset> {
     let features: Vec<f32> = (0..32).map(|i| ((i % 5) as f32 - 2.0) * scale).collect();
-    let features = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[8, 4]), features)
-        .expect("8 × 4 values");
+    let features =
+        ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[8, 4]), features).expect("8 × 4 values");
     let labels = Labels::Classes((0..8).map(|i| i % 3).collect());
     DataLoader::builder(TensorDataset::new(features, labels).expect("matching counts"))
         .batch_size(batch)
@@ -208,8 +221,8 @@ fn data(scale: f32, batch: usize, drop_last: bool) -> DataLoader<TensorDataset> 
 type Classifier = Configured<Linear>;
 
 fn trainer(optimizer: &str, options: TrainerOptions) -> Trainer<Classifier> {
-    let model = Linear::from_config(LinearConfig::new(4, 3), &mut Init::seeded(1))
-        .expect("a valid config");
+    let model =
+        Linear::from_config(LinearConfig::new(4, 3), &mut Init::seeded(1)).expect("a valid config");
     let optimizer = optimizer_from_str(optimizer, &model).expect("a valid optimizer");
     Trainer::builder(model, optimizer)
         .loss(CrossEntropyLoss::default())
@@ -231,7 +244,10 @@ fn weights(model: &dyn Module) -> Vec<u32> {
 fn huge_features() -> DataLoader<TensorDataset> {
     let features = ndarray::ArrayD::from_elem(ndarray::IxDyn(&[8, 4]), f32::MAX);
     let set = TensorDataset::new(features, Labels::Classes(vec![0; 8])).expect("8 samples");
-    DataLoader::builder(set).batch_size(4).build().expect("a valid loader")
+    DataLoader::builder(set)
+        .batch_size(4)
+        .build()
+        .expect("a valid loader")
 }
 
 /// Zeroes every weight: the logits are 0, so the loss is ln 3, finite, whatever the inputs.
@@ -241,7 +257,9 @@ fn zero_weights(model: &mut Classifier) {
         .iter()
         .map(|(k, t)| (k.to_string(), Tensor::zeros(t.shape())))
         .collect();
-    model.load_state_dict(&zeros, true).expect("same keys and shapes");
+    model
+        .load_state_dict(&zeros, true)
+        .expect("same keys and shapes");
 }
 
 #[test]
@@ -262,7 +280,10 @@ fn an_exploding_gradient_stops_the_run_naming_epoch_and_step_or_is_skipped() {
     }
     assert_eq!(weights(stopped.model()), before, "no step was taken");
     let message = stopped.fit(&train, None).map(drop).unwrap_err().to_string();
-    assert!(message.contains("epoch 1") && message.contains("step"), "{message}");
+    assert!(
+        message.contains("epoch 1") && message.contains("step"),
+        "{message}"
+    );
 
     let mut skipping = trainer(
         "sgd(lr=0.1)",
@@ -272,7 +293,9 @@ fn an_exploding_gradient_stops_the_run_naming_epoch_and_step_or_is_skipped() {
         },
     );
     zero_weights(skipping.model_mut());
-    skipping.fit(&train, None).expect("skipped steps are not errors");
+    skipping
+        .fit(&train, None)
+        .expect("skipped steps are not errors");
     assert_eq!(weights(skipping.model()), before, "every step was skipped");
     assert_eq!(skipping.position().step, 2, "both steps counted");
 }
@@ -288,9 +311,15 @@ fn a_large_gradient_is_clipped_to_the_max_norm() {
             ..TrainerOptions::default()
         },
     );
-    let before: Vec<f32> = weights(clipped.model()).into_iter().map(f32::from_bits).collect();
+    let before: Vec<f32> = weights(clipped.model())
+        .into_iter()
+        .map(f32::from_bits)
+        .collect();
     clipped.fit(&train, None).expect("training runs");
-    let after: Vec<f32> = weights(clipped.model()).into_iter().map(f32::from_bits).collect();
+    let after: Vec<f32> = weights(clipped.model())
+        .into_iter()
+        .map(f32::from_bits)
+        .collect();
     // One SGD step of lr 1 on gradients of norm at most 1 (+ rounding).
     let moved: f32 = before
         .iter()
@@ -308,7 +337,9 @@ fn a_batch_larger_than_the_data_set_is_one_short_batch_or_none_with_drop_last() 
     assert_eq!(batches.len(), 1);
     assert_eq!(batches[0].inputs.shape(), &[8, 4]);
     let mut trainer1 = trainer("sgd(lr=0.1)", TrainerOptions::default());
-    trainer1.fit(&whole, None).expect("one step on the whole set");
+    trainer1
+        .fit(&whole, None)
+        .expect("one step on the whole set");
     assert_eq!(trainer1.position().step, 1);
 
     let dropped = data(1.0, 100, true);
@@ -329,10 +360,13 @@ fn a_learning_rate_of_zero_changes_no_weight_bitwise() {
             "adam" | "adamw" => format!("{name}(lr=0, weight_decay=0.1, amsgrad=true)"),
             other => format!("{other}(lr=0, weight_decay=0.1)"),
         };
-        let mut run = trainer(&spec, TrainerOptions {
-            epochs: 3,
-            ..TrainerOptions::default()
-        });
+        let mut run = trainer(
+            &spec,
+            TrainerOptions {
+                epochs: 3,
+                ..TrainerOptions::default()
+            },
+        );
         let before = weights(run.model());
         run.fit(&data(1.0, 3, false), None).expect("training runs");
         assert_eq!(run.position().step, 9, "{spec}");

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use minitrainer::pretrained::PretrainedError;
 use minitrainer::prelude::*;
+use minitrainer::pretrained::PretrainedError;
 use minitrainer::{Error, from_pretrained, load_seeded};
 
 use crate::scratch_dir;
@@ -41,7 +41,12 @@ fn bits(model: &dyn Module) -> Vec<(String, Vec<u32>)> {
     model
         .state_dict()
         .iter()
-        .map(|(k, t)| (k.to_string(), t.to_vec().iter().map(|v| v.to_bits()).collect()))
+        .map(|(k, t)| {
+            (
+                k.to_string(),
+                t.to_vec().iter().map(|v| v.to_bits()).collect(),
+            )
+        })
         .collect()
 }
 
@@ -69,7 +74,13 @@ fn child_saves_a_and_b_alternately() {
 
 fn spawn_child(dir: &Path, specs: &[&str; 2]) -> std::process::Child {
     Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["--ignored", "--exact", CHILD_TEST, "--test-threads=1", "--nocapture"])
+        .args([
+            "--ignored",
+            "--exact",
+            CHILD_TEST,
+            "--test-threads=1",
+            "--nocapture",
+        ])
         .env(CHILD_DIR, dir)
         .env(CHILD_SPECS, specs.join("|"))
         .stdout(Stdio::piped())
@@ -112,13 +123,17 @@ fn wait_for_saves(
 fn kill_while_saving(name: &str, specs: &[&str; 2], kills: usize, max_delay_ms: u64) -> Outcomes {
     let dir = scratch_dir(name);
     let expected = [bits(&*model(specs, 0)), bits(&*model(specs, 1))];
-    model(specs, 0).save_pretrained(&dir).expect("the first save");
+    model(specs, 0)
+        .save_pretrained(&dir)
+        .expect("the first save");
     // A small LCG: random kill moments, the same on every run.
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut outcomes = Outcomes::default();
     for kill in 0..kills {
         let mut child = spawn_child(&dir, specs);
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
         let pipe = wait_for_saves(&mut child, (state >> 40) % 4);
         std::thread::sleep(Duration::from_millis((state >> 33) % max_delay_ms));
         child.kill().expect("SIGKILL");
@@ -144,7 +159,11 @@ fn kill_while_saving(name: &str, specs: &[&str; 2], kills: usize, max_delay_ms: 
     // Each killed child may leave its hidden temporary file (`.model.safetensors.tmp.<pid>.<n>`):
     // nothing reads them, and nothing removes them either.
     let leftovers = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with('.')).count())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        })
         .unwrap_or(0);
     eprintln!("{name}: {kills} kills, {outcomes:?}, {leftovers} temporary files left");
     let _ = std::fs::remove_dir_all(&dir);
