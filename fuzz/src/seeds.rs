@@ -247,5 +247,47 @@ pub fn write_all(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
         value.to_string().as_bytes(),
     )?;
     std::fs::remove_dir_all(&scratch)?;
+
+    // Issue 16's config files: as saved, defaults omitted, reordered, another config.
+    let saved = std::env::temp_dir().join(format!(
+        "minitrainer-fuzz-seeds-pretrained-{}",
+        std::process::id()
+    ));
+    net(5).save_pretrained(&saved)?;
+    let text = std::fs::read_to_string(saved.join("config.json"))?;
+    std::fs::remove_dir_all(&saved)?;
+    write(root, "pretrained_config", "saved", text.as_bytes())?;
+    let value: serde_json::Value = serde_json::from_str(&text)?;
+    let mut omitted = value.clone();
+    for key in ["head_act", "name", "seed", "scales"] {
+        omitted.as_object_mut().map(|o| o.shift_remove(key));
+    }
+    write(
+        root,
+        "pretrained_config",
+        "omitted-defaults",
+        omitted.to_string().as_bytes(),
+    )?;
+    let reordered: serde_json::Map<String, serde_json::Value> = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .rev()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    write(
+        root,
+        "pretrained_config",
+        "reordered",
+        serde_json::Value::Object(reordered).to_string().as_bytes(),
+    )?;
+    let mut other = value;
+    other["classes"] = serde_json::json!(4);
+    write(
+        root,
+        "pretrained_config",
+        "other-config",
+        other.to_string().as_bytes(),
+    )?;
     Ok(())
 }
