@@ -26,6 +26,10 @@ fi
 
 cargo +nightly fuzz build -s "$sanitizer"
 logs="$(mktemp -d)"
+# The targets' scratch files (a model directory, a checkpoint...): removed with the logs, and
+# only those, so that fuzzers started elsewhere keep theirs.
+export MINITRAINER_FUZZ_SCRATCH="$logs/scratch"
+mkdir -p "$MINITRAINER_FUZZ_SCRATCH"
 
 run_one() {
     local target="$1"
@@ -64,6 +68,6 @@ for target in "${targets[@]}"; do
     [ "$crashes" -eq 0 ] || status=1
     printf '%-18s %8s %12s %8s\n' "$target" "${took:-$seconds}" "$runs" "$crashes"
 done
-rm -rf "$logs" /tmp/minitrainer-fuzz-*
+rm -rf "$logs"
 [ "${KEEP_CORPUS:-0}" = 1 ] || rm -rf corpus
 exit "$status"

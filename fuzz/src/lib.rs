@@ -147,12 +147,15 @@ fn spec_fields(text: &str) -> Value {
     value
 }
 
-/// A directory for this process's scratch files, created once and reused by every run.
+/// A directory for this process's scratch files, created once and reused by every run: under
+/// `$MINITRAINER_FUZZ_SCRATCH` when set (`scripts/fuzz.sh` sets it, and removes only that),
+/// else the system's temporary directory.
 pub fn scratch_dir(target: &str) -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir =
-            std::env::temp_dir().join(format!("minitrainer-fuzz-{target}-{}", std::process::id()));
+        let parent = std::env::var_os("MINITRAINER_FUZZ_SCRATCH")
+            .map_or_else(std::env::temp_dir, PathBuf::from);
+        let dir = parent.join(format!("minitrainer-fuzz-{target}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a scratch directory");
         dir
     })
