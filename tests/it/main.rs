@@ -9,6 +9,7 @@ mod freeze;
 mod fuzz_inputs;
 mod hooks;
 mod hooks_replace;
+mod hostile;
 mod layer_input_errors;
 mod loader;
 mod losses;

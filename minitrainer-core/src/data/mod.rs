@@ -37,6 +37,7 @@ pub use csv::{Csv, CsvDataset};
 pub use dataset::{Batch, Dataset, Example, Target, Targets};
 pub use digits::Digits;
 pub use error::DataError;
+pub use file::MAX_DECOMPRESSED_BYTES;
 pub use idx::{IdxArray, Mnist, read_idx};
 pub use loader::{DataLoader, DataLoaderBuilder, Epoch, LoaderState};
 pub use loader_error::{BoxError, LoaderError};

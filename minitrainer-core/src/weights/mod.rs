@@ -22,7 +22,7 @@ mod write;
 pub use error::IoError;
 pub use module_file::{load_weights, save_weights};
 pub(crate) use read::{FileMetadata, read_with_metadata};
-pub use read::{parse_safetensors, read_safetensors};
+pub use read::{MAX_HEADER_BYTES, parse_safetensors, read_safetensors};
 pub(crate) use write::serialize_for;
 pub use write::{serialize_safetensors, write_safetensors};
 

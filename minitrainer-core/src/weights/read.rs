@@ -59,10 +59,28 @@ pub(crate) fn read_with_metadata(path: &Path) -> Result<(NamedTensors, FileMetad
     parse_with_metadata(&bytes, path)
 }
 
+/// The largest safetensors header read, in bytes (the JSON that names each tensor's dtype,
+/// shape and offsets: a few dozen bytes a tensor). The `safetensors` crate enforces the same
+/// 100 MB; checking it here first makes it ours to name and document. Tensor data has no
+/// separate cap: every tensor must lie inside the file, so the largest tensor is the file.
+pub const MAX_HEADER_BYTES: u64 = 100_000_000;
+
 type NamedTensors = Vec<(String, Tensor)>;
 pub(crate) type FileMetadata = std::collections::BTreeMap<String, String>;
 
 fn parse_with_metadata(bytes: &[u8], path: &Path) -> Result<(NamedTensors, FileMetadata), IoError> {
+    // Before anything else (the crate, `diagnose`): a header length read from the file is
+    // never used to size anything until it is known to be small.
+    let claimed = header_len_field(bytes);
+    if claimed > MAX_HEADER_BYTES {
+        return Err(IoError::malformed(
+            path,
+            format!(
+                "the header length says {claimed} bytes, over the {MAX_HEADER_BYTES}-byte \
+                 limit (`weights::MAX_HEADER_BYTES`); this is not a safetensors file"
+            ),
+        ));
+    }
     let (header_len, metadata) =
         SafeTensors::read_metadata(bytes).map_err(|error| explain(error, bytes, path))?;
     // The crate's map type depends on its features (hashbrown's without `std`): copy it out.

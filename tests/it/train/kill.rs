@@ -17,7 +17,7 @@ use crate::scratch_dir;
 const CHILD_DIR: &str = "MINITRAINER_KILL_TEST_DIR";
 const CHILD_TEST: &str = "train::kill::child_trains_with_a_checkpoint_every_step";
 const STEPS: u64 = 100;
-const KILLS: u64 = 30;
+const KILLS: u64 = 50;
 
 fn options(dir: &Path) -> TrainerOptions {
     TrainerOptions {

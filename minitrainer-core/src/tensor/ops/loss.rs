@@ -29,7 +29,9 @@ impl LossReduction {
         match self {
             LossReduction::None => losses,
             LossReduction::Sum { divisor } => {
-                let total: f64 = losses.iter().map(|&x| f64::from(x)).sum();
+                // From +0.0 as PyTorch: `Iterator::sum` starts at -0.0, so a sum over an
+                // empty batch would be -0.0.
+                let total = losses.iter().fold(0.0f64, |acc, &x| acc + f64::from(x));
                 let value = if divisor == 0.0 { 0.0 } else { total / divisor };
                 ArrayD::from_elem(IxDyn(&[]), value as f32)
             }
