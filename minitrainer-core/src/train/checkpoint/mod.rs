@@ -95,7 +95,10 @@ pub fn latest_checkpoint(root: &Path) -> Result<PathBuf, TrainError> {
 /// The best checkpoint under `root`, when one was monitored.
 pub fn best_checkpoint(root: &Path) -> Option<PathBuf> {
     let name = std::fs::read_to_string(root.join(BEST_FILE)).ok()?;
-    let path = root.join(name.trim());
+    let name = name.trim();
+    // Only a checkpoint's own name: the file is input, and `../x` or `/x` would point elsewhere.
+    parse_name(name)?;
+    let path = root.join(name);
     path.join(TRAINER_FILE).is_file().then_some(path)
 }
 
@@ -115,5 +118,21 @@ mod tests {
         assert_eq!(parse_name(&name), Some((90, 3, 0)));
         assert_eq!(parse_name(".tmp-ckpt-s00000090-e0003-b000000"), None);
         assert_eq!(parse_name("ckpt-sx-e1-b2"), None);
+        assert_eq!(parse_name("../ckpt-s00000090-e0003-b000000"), None);
+    }
+
+    #[test]
+    fn the_best_pointer_names_only_a_checkpoint_inside_the_root() {
+        let root = std::env::temp_dir().join(format!("minitrainer-best-{}", std::process::id()));
+        let inside = root.join("ckpt-s00000001-e0001-b000001");
+        std::fs::create_dir_all(&inside).unwrap();
+        std::fs::write(inside.join(TRAINER_FILE), "{}").unwrap();
+        std::fs::write(root.join(BEST_FILE), "ckpt-s00000001-e0001-b000001\n").unwrap();
+        assert_eq!(best_checkpoint(&root), Some(inside));
+        std::fs::write(root.join(BEST_FILE), "/etc").unwrap();
+        assert_eq!(best_checkpoint(&root), None);
+        std::fs::write(root.join(BEST_FILE), "../ckpt-s00000001-e0001-b000001").unwrap();
+        assert_eq!(best_checkpoint(&root), None);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }
