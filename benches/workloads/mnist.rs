@@ -19,48 +19,9 @@ pub(crate) const BATCH: usize = 64;
 /// Seed of the weights (as `from_config_str`) and of the shuffling.
 const SEED: u64 = 0;
 
-/// The example's MLP, `[n, 28, 28]` → flatten → 256 → ReLU → 10.
-#[derive(Config, Clone, Debug, PartialEq)]
-pub struct MnistMlpConfig {
-    /// Pixels per image.
-    #[config(default = 784, min = 1)]
-    pub in_dim: usize,
-    /// Width of the hidden layer.
-    #[config(default = 256, min = 1)]
-    pub hidden: usize,
-    /// Number of classes.
-    #[config(default = 10, min = 2)]
-    pub classes: usize,
-}
-
-/// See [`MnistMlpConfig`].
-#[derive(Module)]
-#[model(name = "w6_mnist_mlp", config = MnistMlpConfig)]
-pub struct MnistMlp {
-    hidden: Linear,
-    out: Linear,
-}
-
-impl Build for MnistMlp {
-    type Config = MnistMlpConfig;
-
-    fn build(config: &MnistMlpConfig, init: &mut Init) -> Self {
-        MnistMlp {
-            hidden: Linear::build(&LinearConfig::new(config.in_dim, config.hidden), init),
-            out: Linear::build(&LinearConfig::new(config.hidden, config.classes), init),
-        }
-    }
-}
-
-impl Forward for MnistMlp {
-    type Output = Tensor;
-
-    fn forward(&self, x: Tensor) -> Tensor {
-        let rows = x.shape()[0];
-        let x = x.reshape(&[rows, x.numel() / rows]);
-        self.out.call(self.hidden.call(x).relu())
-    }
-}
+#[path = "../../examples/shared/mnist_mlp.rs"]
+mod mnist_mlp;
+use mnist_mlp::MnistMlp;
 
 /// A trainer and the training loader; each [`W6::epoch`] trains one more epoch.
 pub(crate) struct W6 {
@@ -90,7 +51,7 @@ impl W6 {
             .seed(SEED)
             .build()
             .map_err(|e| e.to_string())?;
-        let model = MnistMlp::from_config_str("w6_mnist_mlp()").map_err(|e| e.to_string())?;
+        let model = MnistMlp::from_config_str("mnist_mlp()").map_err(|e| e.to_string())?;
         let config = AdamConfig {
             lr: 1e-3,
             ..AdamConfig::default()
