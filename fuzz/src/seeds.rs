@@ -228,7 +228,10 @@ pub fn write_all(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let scratch =
         std::env::temp_dir().join(format!("minitrainer-fuzz-seeds-{}", std::process::id()));
     let checkpoint = trainer::write_checkpoint(&scratch);
-    let text = std::fs::read_to_string(checkpoint.join("trainer.json"))?;
+    // The saved options name the scratch directory; the committed seeds name no machine path
+    // (`resume` keeps the trainer's own options, so the value is never used).
+    let text = std::fs::read_to_string(checkpoint.join("trainer.json"))?
+        .replace(&*scratch.to_string_lossy(), "checkpoints");
     write(root, "trainer_resume", "valid", text.as_bytes())?;
     let mut value: serde_json::Value = serde_json::from_str(&text)?;
     value["position"]["batch"] = serde_json::json!(1_000_000);
