@@ -6,16 +6,11 @@
 use std::path::Path;
 
 use minitrainer::Model;
-use minitrainer::config::{Config, parse_call};
 use minitrainer::metrics::{Metric, metric_from_str};
 use minitrainer::module::Module;
 use minitrainer::optim::schedule::{LrScheduler, scheduler_from_str};
-use minitrainer::optim::{
-    Adagrad, AdagradConfig, Adam, AdamConfig, AdamW, AdamWConfig, Optimizer, ParamGroup, RmsProp,
-    RmsPropConfig, Sgd, SgdConfig, optimizer_from_str,
-};
+use minitrainer::optim::{OptimError, Optimizer, ParamGroup, optimizer_with_groups_from_str};
 use minitrainer::train::{Criterion, criterion_from_str};
-use serde_json::{Map, Value};
 
 use crate::data_spec::{self, Data};
 use crate::error::CliError;
@@ -111,21 +106,12 @@ fn build_model(run: &Run) -> Result<Box<dyn Model>, KeyedError> {
     Ok(model)
 }
 
-/// The optimizer: `optimizer_from_str` without groups; with groups, the named optimizer's
-/// `with_groups`.
+/// The optimizer, with the run file's parameter groups.
 fn build_optimizer(
     spec: &str,
     groups: &[GroupConfig],
     model: &dyn Model,
-) -> Result<Box<dyn Optimizer>, Box<dyn std::error::Error + Send + Sync>> {
-    if groups.is_empty() {
-        return Ok(optimizer_from_str(spec, model)?);
-    }
-    let (name, mut fields) = match spec.trim_start().starts_with('{') {
-        true => named_object(spec)?,
-        false => parse_call(spec, "optimizer", "adamw(lr=3e-4)")?,
-    };
-    split_betas(&mut fields)?;
+) -> Result<Box<dyn Optimizer>, OptimError> {
     let groups = groups.iter().map(|g| {
         let group = ParamGroup::new(g.pattern.clone());
         let group = match g.lr {
@@ -137,60 +123,5 @@ fn build_optimizer(
             None => group,
         }
     });
-    let fields = Value::Object(fields);
-    Ok(match name.to_ascii_lowercase().as_str() {
-        "sgd" => Box::new(Sgd::with_groups(
-            model,
-            SgdConfig::from_value(fields)?,
-            groups,
-        )?),
-        "adam" => Box::new(Adam::with_groups(
-            model,
-            AdamConfig::from_value(fields)?,
-            groups,
-        )?),
-        "adamw" => Box::new(AdamW::with_groups(
-            model,
-            AdamWConfig::from_value(fields)?,
-            groups,
-        )?),
-        "rmsprop" => Box::new(RmsProp::with_groups(
-            model,
-            RmsPropConfig::from_value(fields)?,
-            groups,
-        )?),
-        "adagrad" => Box::new(Adagrad::with_groups(
-            model,
-            AdagradConfig::from_value(fields)?,
-            groups,
-        )?),
-        // The library's message: unknown name with a suggestion and the list.
-        _ => return Ok(optimizer_from_str(spec, model)?),
-    })
-}
-
-/// `{"name": "adam", ...}` → the name and the other fields.
-fn named_object(
-    spec: &str,
-) -> Result<(String, Map<String, Value>), Box<dyn std::error::Error + Send + Sync>> {
-    let mut fields: Map<String, Value> = serde_json::from_str(spec)?;
-    match fields.remove("name") {
-        Some(Value::String(name)) => Ok((name, fields)),
-        _ => Err("an optimizer object needs a \"name\" string, e.g. {\"name\": \"adam\"}".into()),
-    }
-}
-
-/// PyTorch's `betas=[b1, b2]` as Adam's `beta1`, `beta2`.
-fn split_betas(fields: &mut Map<String, Value>) -> Result<(), &'static str> {
-    let Some(betas) = fields.remove("betas") else {
-        return Ok(());
-    };
-    match betas.as_array().map(Vec::as_slice) {
-        Some([b1, b2]) => {
-            fields.insert("beta1".into(), b1.clone());
-            fields.insert("beta2".into(), b2.clone());
-            Ok(())
-        }
-        _ => Err("betas is a list of two numbers, e.g. betas=[0.9, 0.999]"),
-    }
+    optimizer_with_groups_from_str(spec, model, groups)
 }

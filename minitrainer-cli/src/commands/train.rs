@@ -10,7 +10,7 @@ use minitrainer::train::sinks::JsonLinesSink;
 use minitrainer::train::{History, Trainable, Trainer, TrainerOptions};
 use serde_json::json;
 
-use crate::callbacks::{Boxed, callbacks, format_metric};
+use crate::callbacks::{callbacks, format_metric};
 use crate::components::{self, Parts};
 use crate::data_spec::SCALER_FILE;
 use crate::error::CliError;
@@ -202,7 +202,7 @@ fn trainer(
         builder = builder.scheduler(scheduler);
     }
     for callback in callbacks(file, quiet) {
-        builder = builder.callback(Boxed(callback));
+        builder = builder.callback(callback);
     }
     let trainer = builder
         .build()

@@ -1,7 +1,7 @@
 //! Optimizers built by name: `adamw(lr=3e-4, weight_decay=0.01)` or
 //! `{"name": "adamw", "lr": 0.0003}`, for run files and the command line.
 //!
-//! Entry point: [`optimizer_from_str`]. Error policy: the text's syntax errors come from
+//! Entry points: [`optimizer_from_str`], [`optimizer_with_groups_from_str`]. Error policy: the text's syntax errors come from
 //! [`parse_call`] (with a column) or the JSON parser (line and column), an unknown name is
 //! [`OptimError::UnknownOptimizer`] with a suggestion, and every field problem comes from the
 //! optimizer's config, naming the field.
@@ -9,8 +9,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Adagrad, AdagradConfig, Adam, AdamConfig, AdamW, AdamWConfig, OptimError, Optimizer, RmsProp,
-    RmsPropConfig, Sgd, SgdConfig,
+    Adagrad, AdagradConfig, Adam, AdamConfig, AdamW, AdamWConfig, OptimError, Optimizer,
+    ParamGroup, RmsProp, RmsPropConfig, Sgd, SgdConfig,
 };
 use crate::config::{Config, ConfigError, FieldPath, ViolationKind, Violations, parse_call};
 use crate::module::Module;
@@ -54,6 +54,32 @@ pub fn optimizer_from_str<M: Module + ?Sized>(
     text: &str,
     model: &M,
 ) -> Result<Box<dyn Optimizer>, OptimError> {
+    optimizer_with_groups_from_str(text, model, [])
+}
+
+/// [`optimizer_from_str`] with parameter groups (as each optimizer's `with_groups`: each
+/// trainable parameter joins the first group whose pattern matches its path, the rest form
+/// group 0 with the text's hyperparameters).
+///
+/// ```
+/// # use minitrainer_core as minitrainer;
+/// use minitrainer::build::{Build, Init};
+/// use minitrainer::nn::{Linear, LinearConfig};
+/// use minitrainer::optim::{ParamGroup, optimizer_with_groups_from_str};
+/// let model = Linear::build(&LinearConfig::new(4, 2), &mut Init::seeded(0));
+/// let groups = [ParamGroup::new("bias").lr(0.1)];
+/// let opt = optimizer_with_groups_from_str("adam(lr=1e-3)", &model, groups)?;
+/// assert_eq!(opt.learning_rates(), vec![1e-3, 0.1]);
+/// # Ok::<(), minitrainer::optim::OptimError>(())
+/// ```
+///
+/// # Errors
+/// As [`optimizer_from_str`], and as `with_groups` for a pattern that matches nothing.
+pub fn optimizer_with_groups_from_str<M: Module + ?Sized>(
+    text: &str,
+    model: &M,
+    groups: impl IntoIterator<Item = ParamGroup>,
+) -> Result<Box<dyn Optimizer>, OptimError> {
     let (name, mut fields) = if text.trim_start().starts_with('{') {
         named_object(text)?
     } else {
@@ -64,12 +90,33 @@ pub fn optimizer_from_str<M: Module + ?Sized>(
         split_betas(&mut fields)?;
     }
     let fields = Value::Object(fields);
+    let groups: Vec<ParamGroup> = groups.into_iter().collect();
     Ok(match lower.as_str() {
-        "sgd" => Box::new(Sgd::new(model, SgdConfig::from_value(fields)?)?),
-        "adam" => Box::new(Adam::new(model, AdamConfig::from_value(fields)?)?),
-        "adamw" => Box::new(AdamW::new(model, AdamWConfig::from_value(fields)?)?),
-        "rmsprop" => Box::new(RmsProp::new(model, RmsPropConfig::from_value(fields)?)?),
-        "adagrad" => Box::new(Adagrad::new(model, AdagradConfig::from_value(fields)?)?),
+        "sgd" => Box::new(Sgd::with_groups(
+            model,
+            SgdConfig::from_value(fields)?,
+            groups,
+        )?),
+        "adam" => Box::new(Adam::with_groups(
+            model,
+            AdamConfig::from_value(fields)?,
+            groups,
+        )?),
+        "adamw" => Box::new(AdamW::with_groups(
+            model,
+            AdamWConfig::from_value(fields)?,
+            groups,
+        )?),
+        "rmsprop" => Box::new(RmsProp::with_groups(
+            model,
+            RmsPropConfig::from_value(fields)?,
+            groups,
+        )?),
+        "adagrad" => Box::new(Adagrad::with_groups(
+            model,
+            AdagradConfig::from_value(fields)?,
+            groups,
+        )?),
         _ => {
             let suggestion = crate::suggest::did_you_mean(&lower, OPTIMIZERS.iter().copied());
             return Err(OptimError::UnknownOptimizer {

@@ -31,7 +31,7 @@ pub use clip::{
 };
 pub use error::OptimError;
 pub(crate) use factory::named_object;
-pub use factory::{OPTIMIZERS, optimizer_from_str};
+pub use factory::{OPTIMIZERS, optimizer_from_str, optimizer_with_groups_from_str};
 pub use groups::ParamGroup;
 pub use learning_rates::LearningRates;
 pub use optimizer::{GroupInfo, Optimizer};

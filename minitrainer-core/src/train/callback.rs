@@ -186,3 +186,44 @@ pub trait Callback: Send {
         Ok(())
     }
 }
+
+/// A boxed callback is a callback, so `Vec<Box<dyn Callback>>` feeds the builder's
+/// `callback(impl Callback)`.
+impl<C: Callback + ?Sized> Callback for Box<C> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn on_train_start(&mut self, ctx: &mut TrainContext<'_>) -> HookResult {
+        (**self).on_train_start(ctx)
+    }
+    fn on_epoch_start(&mut self, ctx: &mut TrainContext<'_>) -> HookResult {
+        (**self).on_epoch_start(ctx)
+    }
+    fn on_batch_start(&mut self, ctx: &mut TrainContext<'_>) -> HookResult {
+        (**self).on_batch_start(ctx)
+    }
+    fn on_batch_end(&mut self, ctx: &mut TrainContext<'_>, step: &StepRecord) -> HookResult {
+        (**self).on_batch_end(ctx, step)
+    }
+    fn on_validation_end(&mut self, ctx: &mut TrainContext<'_>, r: &EpochRecord) -> HookResult {
+        (**self).on_validation_end(ctx, r)
+    }
+    fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, r: &EpochRecord) -> HookResult {
+        (**self).on_epoch_end(ctx, r)
+    }
+    fn on_checkpoint_saved(&mut self, ctx: &mut TrainContext<'_>, dir: &Path) -> HookResult {
+        (**self).on_checkpoint_saved(ctx, dir)
+    }
+    fn on_train_end(&mut self, ctx: &mut TrainContext<'_>, history: &History) -> HookResult {
+        (**self).on_train_end(ctx, history)
+    }
+    fn on_exception(&mut self, ctx: &mut TrainContext<'_>, error: &TrainError) {
+        (**self).on_exception(ctx, error);
+    }
+    fn save_state(&self, dir: &Path) -> Result<Option<Value>, CallbackError> {
+        (**self).save_state(dir)
+    }
+    fn load_state(&mut self, state: &Value, dir: &Path) -> HookResult {
+        (**self).load_state(state, dir)
+    }
+}

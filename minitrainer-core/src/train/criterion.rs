@@ -79,32 +79,27 @@ where
 fn labels<'a>(loss: &str, targets: &'a Targets) -> Result<&'a [usize], LossError> {
     match targets {
         Targets::Classes(labels) => Ok(labels),
-        Targets::Values(_) => Err(LossError::Targets {
-            loss: loss.to_string(),
-            expected: "class labels",
-            found: "values",
-        }),
-        Targets::None => Err(LossError::Targets {
-            loss: loss.to_string(),
-            expected: "class labels",
-            found: "no targets",
-        }),
+        other => Err(wrong_targets(loss, "class labels", other)),
     }
 }
 
 fn values<'a>(loss: &str, targets: &'a Targets) -> Result<&'a Tensor, LossError> {
     match targets {
         Targets::Values(values) => Ok(values),
-        Targets::Classes(_) => Err(LossError::Targets {
-            loss: loss.to_string(),
-            expected: "values",
-            found: "class labels",
-        }),
-        Targets::None => Err(LossError::Targets {
-            loss: loss.to_string(),
-            expected: "values",
-            found: "no targets",
-        }),
+        other => Err(wrong_targets(loss, "values", other)),
+    }
+}
+
+/// `loss` takes `expected` targets, but the batch holds `found`.
+fn wrong_targets(loss: &str, expected: &'static str, found: &Targets) -> LossError {
+    LossError::Targets {
+        loss: loss.to_string(),
+        expected,
+        found: match found {
+            Targets::Classes(_) => "class labels",
+            Targets::Values(_) => "values",
+            Targets::None => "no targets",
+        },
     }
 }
 

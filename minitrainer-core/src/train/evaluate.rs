@@ -89,12 +89,7 @@ pub(super) fn evaluate_with<M: Trainable>(
     }
     let mean = loss_sum / rows as f64;
     let mut values = vec![("loss".to_string(), mean)];
-    values.extend(
-        metrics
-            .compute()
-            .into_iter()
-            .filter_map(|(name, value)| Some((name, value.as_scalar()?))),
-    );
+    values.extend(scalar_metrics(metrics));
     Ok(values)
 }
 
@@ -124,6 +119,15 @@ pub(super) fn predict_with<M: Trainable>(
     }
     let refs: Vec<&Tensor> = outputs.iter().collect();
     Ok(Tensor::cat(&refs, 0))
+}
+
+/// The metrics' values that are numbers (a classification report is left out), by name.
+pub(super) fn scalar_metrics(metrics: &MetricSet) -> Vec<(String, f64)> {
+    metrics
+        .compute()
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value.as_scalar()?)))
+        .collect()
 }
 
 /// The model's predictions for `inputs` and their loss against `targets`; errors name the

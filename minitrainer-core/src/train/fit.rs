@@ -91,7 +91,7 @@ impl<M: Trainable> Trainer<M> {
         if batch == 0 && batches.peek().is_none() {
             return Err(TrainError::EmptyData { split: "training" });
         }
-        let params = self.trainable();
+        let params = self.model.trainable_parameters();
         while batches.peek().is_some() {
             self.hook(|c, ctx| c.on_batch_start(ctx))?;
             let record = self.train_step(&mut batches, &params)?;

@@ -3,7 +3,7 @@
 
 use super::batches::Batches;
 use super::error::TrainError;
-use super::evaluate::{data_error, metric_target, model_error};
+use super::evaluate::{data_error, metric_target, model_error, scalar_metrics};
 use super::trainable::Trainable;
 use super::trainer::Trainer;
 use crate::Tensor;
@@ -80,9 +80,5 @@ pub fn evaluate_predictor(
             split: "evaluation",
         });
     }
-    Ok(metrics
-        .compute()
-        .into_iter()
-        .filter_map(|(name, value)| Some((name, value.as_scalar()?)))
-        .collect())
+    Ok(scalar_metrics(metrics))
 }

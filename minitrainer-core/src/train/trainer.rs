@@ -10,7 +10,6 @@ use super::records::{History, Position};
 use super::trainable::Trainable;
 use crate::config::Config;
 use crate::metrics::{Metric, MetricSet};
-use crate::module::Param;
 use crate::optim::Optimizer;
 use crate::optim::schedule::LrScheduler;
 
@@ -142,11 +141,6 @@ impl<M: Trainable> Trainer<M> {
         let steps_done = self.options.max_steps.is_some_and(|max| step >= max);
         let epochs_done = self.options.epochs > 0 && epoch > self.options.epochs;
         steps_done || epochs_done || self.run.stop_reason.is_some()
-    }
-
-    /// The trainable parameters the optimizer steps on (for clipping and the gradient norm).
-    pub(super) fn trainable(&self) -> Vec<Param> {
-        self.model.trainable_parameters()
     }
 }
 

@@ -10,7 +10,6 @@ use crate::data::{DataLoader, TensorDataset};
 use crate::module::Module;
 use crate::optim::optimizer_from_str;
 use crate::registry::{Model, ModelSpec, Registry};
-use crate::tensor::no_grad;
 use crate::train::{
     Criterion, History, Predictor, TrainError, Trainer, TrainerOptions, criterion_from_str,
 };
@@ -150,7 +149,7 @@ impl Estimator {
             Stage::Fresh(model, _) | Stage::Fitted(model) => model,
             Stage::Empty => unreachable!("minitrainer internal error: a model was just built"),
         };
-        let _no_grad = no_grad();
+        // `predict_batch` runs in eval mode under `no_grad`.
         model.predict_batch(x.narrow(0, 0, 1))
     }
 
@@ -194,7 +193,6 @@ impl Estimator {
         let rows = sample_count(x, method)?;
         let chunk = self.options.batch_size;
         let model = self.fitted_model(method)?;
-        let _no_grad = no_grad();
         let mut outputs = Vec::with_capacity(rows.div_ceil(chunk));
         for start in (0..rows).step_by(chunk) {
             let len = chunk.min(rows - start);
