@@ -15,6 +15,7 @@ mod alloc;
 mod backward;
 mod broadcast;
 mod error;
+mod gemm;
 mod grad;
 mod grad_mode;
 mod indices;

@@ -5,6 +5,7 @@ use ndarray::ArrayD;
 
 use super::{Grads, Step};
 use crate::tensor::broadcast::sum_to_shape;
+use crate::tensor::gemm::product;
 use crate::tensor::ops::matmul::{as_rows, last_two_swapped, matmul_arrays};
 
 pub(super) fn matmul(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
@@ -18,7 +19,7 @@ pub(super) fn matmul(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
     let grad_b = s.needs(1).then(|| {
         if b.ndim() == 2 {
             // Σ over batch of aᵢᵀ·gradᵢ is one GEMM over all rows (see `matmul_arrays`).
-            return as_rows(a.clone()).t().dot(&as_rows(grad.view())).into_dyn();
+            return product(&as_rows(a.clone()).t(), &as_rows(grad.view()).view()).into_dyn();
         }
         let full = matmul_arrays("matmul backward", last_two_swapped(a.clone()), grad.view());
         sum_to_shape(full, b.shape())
@@ -36,6 +37,6 @@ pub(super) fn matmul_t(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
         .then(|| matmul_arrays("matmul_t backward", grad.view(), w.view()));
     let grad_w = s
         .needs(1)
-        .then(|| as_rows(grad.view()).t().dot(&as_rows(a.view())).into_dyn());
+        .then(|| product(&as_rows(grad.view()).t(), &as_rows(a.view()).view()).into_dyn());
     vec![grad_a, grad_w]
 }

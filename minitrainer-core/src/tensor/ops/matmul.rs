@@ -1,15 +1,13 @@
 //! Matrix product: 2-D, and batched over broadcast leading axes (torch.matmul for ndim >= 2).
 //!
-//! Every product goes through ndarray's GEMM (`dot` / `general_mat_mul`, i.e. matrixmultiply)
-//! on views; the helpers the derivatives share (`matmul_arrays`, `as_rows`,
+//! Every product goes through the GEMM door (`tensor/gemm.rs`) on views; the helpers the derivatives share (`matmul_arrays`, `as_rows`,
 //! `last_two_swapped`) are crate-visible for `backward/matmul.rs`.
 
-use ndarray::{
-    Array1, Array3, ArrayD, ArrayView1, ArrayView2, ArrayViewD, Axis, Ix2, linalg::general_mat_mul,
-};
+use ndarray::{Array1, Array3, ArrayD, ArrayView1, ArrayView2, ArrayViewD, Axis, Ix2};
 
 use crate::tensor::Tensor;
 use crate::tensor::broadcast::broadcast_shape;
+use crate::tensor::gemm::{gemm_into, product};
 use crate::tensor::op::Op;
 
 impl Tensor {
@@ -97,15 +95,15 @@ pub(crate) fn matmul_arrays(
                 .insert_axis(Axis(0))
                 .into_dyn();
         }
-        return a.dot(&b).into_dyn();
+        return product(&a, &b).into_dyn();
     }
     if sb.len() == 2 {
         // `[..., n, m] @ [m, p]` (a linear layer on a batch of sequences): all rows of `a`
         // are one `[rows, m]` matrix, so a single GEMM does it.
         let mut shape = sa[..sa.len() - 1].to_vec();
         shape.push(p);
-        let product = as_rows(a).dot(&matrix(b));
-        return product
+        let rows = product(&as_rows(a).view(), &matrix(b));
+        return rows
             .into_shape_with_order(shape)
             .unwrap_or_else(|e| panic!("minitrainer internal error: matmul reshape: {e}"));
     }
@@ -116,7 +114,7 @@ pub(crate) fn matmul_arrays(
     let mut index = vec![0; batch.len()];
     for (flat, mut out_matrix) in out.outer_iter_mut().enumerate() {
         unravel(flat, &batch, &mut index);
-        general_mat_mul(
+        gemm_into(
             1.0,
             &matrix_at(&a, &index),
             &matrix_at(&b, &index),
