@@ -6,6 +6,7 @@
 use crate::config::ConfigError;
 use crate::data::DataError;
 use crate::data::LoaderError;
+use crate::distributed::DistributedError;
 use crate::metrics::MetricError;
 use crate::module::ModuleError;
 use crate::nn::loss::LossError;
@@ -55,6 +56,11 @@ pub enum Error {
     /// refuse.
     #[error(transparent)]
     Clip(#[from] ClipError),
+
+    // ---- distributed -----------------------------------------------------------------------
+    /// A collective operation between ranks failed, or another rank stopped with an error.
+    #[error(transparent)]
+    Distributed(#[from] DistributedError),
 
     // ---- data ------------------------------------------------------------------------------
     /// A data set could not be read, split or scaled (a file's bad row, a bad split argument).

@@ -16,6 +16,7 @@ extern crate self as minitrainer;
 pub mod build;
 pub mod config;
 pub mod data;
+pub mod distributed;
 pub mod error;
 pub mod metrics;
 pub mod module;
