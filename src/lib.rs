@@ -22,4 +22,11 @@ pub mod prelude {
     pub use minitrainer_core::registry::{Configured, Model, Registered};
     pub use minitrainer_core::tensor::{is_grad_enabled, no_grad, seeded_rng};
     pub use minitrainer_macros::{Config, Module, model};
+
+    // Training: data, losses, optimizers, metrics and the trainer.
+    pub use minitrainer_core::data::{DataLoader, Dataset, DatasetExt};
+    pub use minitrainer_core::metrics::{Metric, metric_from_str};
+    pub use minitrainer_core::nn::loss::{CrossEntropyLoss, MseLoss};
+    pub use minitrainer_core::optim::{Adam, AdamW, Optimizer, Sgd, optimizer_from_str};
+    pub use minitrainer_core::train::{Callback, History, Trainer, TrainerOptions};
 }
