@@ -14,6 +14,8 @@ use crate::run_file::{DataConfig, DataSource, RunFile, Scaling, Task};
 
 /// The file the fitted scaler is saved to in a run directory.
 pub const SCALER_FILE: &str = "scaler.json";
+/// The file the class names of a CSV with named classes are saved to in a run directory.
+pub const CLASSES_FILE: &str = "classes.json";
 
 /// Batch size of evaluation and prediction loaders (no effect on results).
 const EVAL_BATCH: usize = 256;
@@ -28,6 +30,8 @@ pub struct Data {
     pub scaler: Option<Scaler>,
     /// Training and validation rows.
     pub rows: (usize, Option<usize>),
+    /// The name of each class index, for a CSV whose labels are names.
+    pub class_names: Option<Vec<String>>,
 }
 
 fn data_error(what: &str, e: impl std::error::Error + Send + Sync + 'static) -> CliError {
@@ -44,17 +48,24 @@ fn path_of<'a>(field: &'a Option<String>, name: &str) -> Result<&'a Path, CliErr
         })
 }
 
-/// The CSV file `path` read with the data section's target column.
-fn read_csv(data: &DataConfig, path: &Path) -> Result<TensorDataset, CliError> {
+/// The CSV file `path` read with the data section's target column; its labels numbered by
+/// `classes` (the training file's class names) when given, else by this file's own names.
+fn read_csv(
+    data: &DataConfig,
+    path: &Path,
+    classes: Option<&[String]>,
+) -> Result<(TensorDataset, Option<Vec<String>>), CliError> {
     let target = data.target.clone().unwrap_or_else(|| "target".into());
-    let csv = match data.task {
-        Task::Classes => Csv::new(path).classes(target),
-        Task::Values => Csv::new(path).values([target]),
+    let csv = match (data.task, classes) {
+        (Task::Classes, Some(names)) => Csv::new(path).classes(target).class_names(names),
+        (Task::Classes, None) => Csv::new(path).classes(target),
+        (Task::Values, _) => Csv::new(path).values([target]),
     };
     let set = csv
         .load()
         .map_err(|e| data_error("reading the CSV file", e))?;
-    Ok(set.into_inner())
+    let names = set.class_names().map(<[String]>::to_vec);
+    Ok((set.into_inner(), names))
 }
 
 /// Builds the run's data: the set, its split, its scaling and the loaders.
@@ -66,7 +77,12 @@ pub fn load(run: &RunFile) -> Result<Data, CliError> {
     let data = &run.data;
     match data.source {
         DataSource::Digits => split(Digits::load(), run),
-        DataSource::Csv => split(read_csv(data, path_of(&data.path, "path")?)?, run),
+        DataSource::Csv => {
+            let (set, class_names) = read_csv(data, path_of(&data.path, "path")?, None)?;
+            let mut loaded = split(set, run)?;
+            loaded.class_names = class_names;
+            Ok(loaded)
+        }
         DataSource::Idx => {
             let images = path_of(&data.images, "images")?;
             let labels = path_of(&data.labels, "labels")?;
@@ -140,6 +156,7 @@ fn loaders<D: Dataset<Item = Example> + 'static>(
         valid,
         scaler,
         rows,
+        class_names: None,
     })
 }
 
@@ -210,17 +227,20 @@ pub fn input_factor(source: DataSource) -> f32 {
 }
 
 /// A CSV file of inputs in the run's units: with the run's target column if the file has it
-/// (`labelled`), the features multiplied by the source's [`input_factor`].
+/// (`labelled`, its labels numbered by the run's `classes` when it has named classes), the
+/// features multiplied by the source's [`input_factor`].
 ///
 /// # Errors
-/// A missing or malformed file, a target column that is required (`labelled`) but absent.
+/// A missing or malformed file, a target column that is required (`labelled`) but absent, a
+/// label that is not one of `classes`.
 pub fn read_inputs(
     data: &DataConfig,
     path: &Path,
     labelled: bool,
+    classes: Option<&[String]>,
 ) -> Result<TensorDataset, CliError> {
     let set = match labelled {
-        true => read_csv(data, path)?,
+        true => read_csv(data, path, classes)?.0,
         false => {
             let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
                 path: path.to_path_buf(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use minitrainer::Model;
 use minitrainer::data::Scaler;
 
-use crate::data_spec::SCALER_FILE;
+use crate::data_spec::{CLASSES_FILE, SCALER_FILE};
 use crate::error::CliError;
 use crate::run_file::{self, RUN_FILE, Run};
 
@@ -23,10 +23,12 @@ pub struct RunDir {
     pub run: Run,
     /// The scaler saved with it, if the run scales.
     pub scaler: Option<Scaler>,
+    /// The name of each class index, for a CSV whose labels are names (`classes.json`).
+    pub class_names: Option<Vec<String>>,
 }
 
 impl RunDir {
-    /// Reads `dir/run.json` and `dir/scaler.json` (if present).
+    /// Reads `dir/run.json`, and `dir/scaler.json` and `dir/classes.json` if present.
     ///
     /// # Errors
     /// [`CliError::RunDir`] when `dir` has no `run.json`; any error reading the files.
@@ -58,6 +60,7 @@ impl RunDir {
             dir: dir.to_path_buf(),
             run,
             scaler,
+            class_names: read_class_names(&dir.join(CLASSES_FILE))?,
         })
     }
 
@@ -80,4 +83,21 @@ impl RunDir {
             CliError::library(format!("loading the model from {}", self.dir.display()), e)
         })
     }
+}
+
+/// The class names saved in `file` (a JSON array of strings), if the file exists.
+fn read_class_names(file: &Path) -> Result<Option<Vec<String>>, CliError> {
+    if !file.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(file).map_err(|source| CliError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str::<Vec<String>>(&text)
+        .map(Some)
+        .map_err(|e| CliError::Json {
+            path: file.to_path_buf(),
+            message: format!("expected a JSON array of class names: {e}"),
+        })
 }

@@ -36,7 +36,13 @@ fn eval_data(run_dir: &RunDir, spec: &str) -> Result<Box<dyn Batches>, CliError>
             Ok(data_spec::load(&file)?.train)
         }
         "digits" => eval_loader(Digits::load(), scaler),
-        path => eval_loader(read_inputs(&file.data, Path::new(path), true)?, scaler),
+        path => {
+            let classes = run_dir.class_names.as_deref();
+            eval_loader(
+                read_inputs(&file.data, Path::new(path), true, classes)?,
+                scaler,
+            )
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::callbacks::{callbacks, format_metric};
 use crate::components::{self, Parts};
-use crate::data_spec::SCALER_FILE;
+use crate::data_spec::{CLASSES_FILE, SCALER_FILE};
 use crate::error::CliError;
 use crate::plot;
 use crate::run_dir::{CHECKPOINTS_DIR, METRICS_FILE};
@@ -129,7 +129,13 @@ fn prepare_fresh_dir(dir: &Path, force: bool) -> Result<(), CliError> {
                     .into(),
             });
         }
-        for name in [CHECKPOINTS_DIR, METRICS_FILE, SCALER_FILE, RUN_FILE] {
+        for name in [
+            CHECKPOINTS_DIR,
+            METRICS_FILE,
+            SCALER_FILE,
+            CLASSES_FILE,
+            RUN_FILE,
+        ] {
             let path = dir.join(name);
             let removed = match path.is_dir() {
                 true => std::fs::remove_dir_all(&path),
@@ -145,7 +151,7 @@ fn prepare_fresh_dir(dir: &Path, force: bool) -> Result<(), CliError> {
     })
 }
 
-/// `run.json` (resolved) and `scaler.json`.
+/// `run.json` (resolved), `scaler.json` and `classes.json`.
 fn write_run_files(run: &Run, parts: &Parts, dir: &Path) -> Result<(), CliError> {
     let write = |name: &str, value: &serde_json::Value| {
         let path = dir.join(name);
@@ -155,6 +161,9 @@ fn write_run_files(run: &Run, parts: &Parts, dir: &Path) -> Result<(), CliError>
     write(RUN_FILE, &run.to_json())?;
     if let Some(scaler) = &parts.data.scaler {
         write(SCALER_FILE, &scaler.to_json())?;
+    }
+    if let Some(names) = &parts.data.class_names {
+        write(CLASSES_FILE, &serde_json::json!(names))?;
     }
     Ok(())
 }

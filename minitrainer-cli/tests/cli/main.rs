@@ -2,6 +2,7 @@
 //! point with a model defined here (one test binary).
 
 mod errors;
+mod named_classes;
 mod own_models;
 mod plots;
 mod resume;

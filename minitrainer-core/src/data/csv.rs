@@ -7,7 +7,7 @@
 //! Hand-written splitting rather than the `csv` crate: numeric data does not need its
 //! quoting rules, and it keeps the compile lean.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use ndarray::{ArrayD, IxDyn};
@@ -41,6 +41,7 @@ pub struct Csv {
     path: PathBuf,
     target: TargetKind,
     features: Option<Vec<String>>,
+    class_names: Option<Vec<String>>,
 }
 
 /// A CSV file read into memory: a [`TensorDataset`] plus the column names.
@@ -59,6 +60,7 @@ impl Csv {
             path: path.into(),
             target: TargetKind::None,
             features: None,
+            class_names: None,
         }
     }
 
@@ -68,6 +70,25 @@ impl Csv {
     /// see [`CsvDataset::class_names`]).
     pub fn classes(mut self, column: impl Into<String>) -> Csv {
         self.target = TargetKind::Classes(column.into());
+        self
+    }
+
+    /// Fixes the class list instead of deriving it from this file's labels: class `i` is
+    /// `names[i]`, and a label that is not one of them is an error. Use it to read validation
+    /// or test files with the training file's classes (a file lacking a class would otherwise
+    /// number the others differently).
+    ///
+    /// # Examples
+    /// ```
+    /// use minitrainer_core::data::Csv;
+    /// let text = "x,kind\n1.0,b\n2.0,b\n";
+    /// let set = Csv::new("test.csv").classes("kind").class_names(["a", "b", "c"]).parse(text)?;
+    /// assert_eq!(set.class_names(), Some(&["a".to_string(), "b".into(), "c".into()][..]));
+    /// assert!(Csv::new("t.csv").classes("kind").class_names(["a"]).parse(text).is_err());
+    /// # Ok::<(), minitrainer_core::data::DataError>(())
+    /// ```
+    pub fn class_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Csv {
+        self.class_names = Some(names.into_iter().map(Into::into).collect());
         self
     }
 
@@ -167,6 +188,9 @@ impl Csv {
         column: usize,
         header: &[String],
     ) -> Result<(Vec<usize>, Option<Vec<String>>), DataError> {
+        if let Some(names) = &self.class_names {
+            return self.known_classes(labels, names, column, header);
+        }
         let numeric = labels.iter().all(|(_, text)| text.parse::<f64>().is_ok());
         if !numeric {
             let names: Vec<String> = labels
@@ -199,6 +223,41 @@ impl Csv {
             })
             .collect::<Result<_, _>>()?;
         Ok((classes, None))
+    }
+
+    /// Class indices as positions in the fixed list `names` ([`Csv::class_names`]).
+    fn known_classes(
+        &self,
+        labels: &[(usize, String)],
+        names: &[String],
+        column: usize,
+        header: &[String],
+    ) -> Result<(Vec<usize>, Option<Vec<String>>), DataError> {
+        let index: HashMap<&str, usize> = (names.iter().enumerate())
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        let classes = labels
+            .iter()
+            .map(|(line, text)| {
+                index
+                    .get(text.as_str())
+                    .copied()
+                    .ok_or_else(|| DataError::UnknownClass {
+                        path: self.path.clone(),
+                        line: *line,
+                        column: column + 1,
+                        name: header[column].clone(),
+                        text: text.clone(),
+                        known: names
+                            .iter()
+                            .take(10)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((classes, Some(names.to_vec())))
     }
 }
 

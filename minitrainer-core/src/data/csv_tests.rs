@@ -135,3 +135,34 @@ fn a_file_without_rows_or_header_is_empty() {
         );
     }
 }
+
+#[test]
+fn a_fixed_class_list_numbers_a_file_lacking_classes_like_the_training_file() {
+    let train = Csv::new("train.csv")
+        .classes("kind")
+        .parse("x,kind\n1,a\n2,c\n3,b\n")
+        .unwrap();
+    let names = train.class_names().unwrap().to_vec();
+    assert_eq!(names, ["a", "b", "c"]);
+    // Only `c` in the test file: derived afresh it would be class 0; fixed, it stays 2.
+    let test_text = "x,kind\n4,c\n";
+    let derived = Csv::new("test.csv")
+        .classes("kind")
+        .parse(test_text)
+        .unwrap();
+    let fixed = Csv::new("test.csv")
+        .classes("kind")
+        .class_names(names.clone());
+    let fixed = fixed.parse(test_text).unwrap();
+    assert_eq!(derived.inner().get(0).unwrap().target, Target::Class(0));
+    assert_eq!(fixed.inner().get(0).unwrap().target, Target::Class(2));
+    assert_eq!(fixed.class_names(), Some(&names[..]));
+
+    let error = Csv::new("test.csv").classes("kind").class_names(names);
+    let error = error.parse("x,kind\n4,c\n5,d\n").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`test.csv` line 3, column 2 (`kind`): class `d` is not one of the model's classes \
+         (a, b, c)"
+    );
+}

@@ -108,6 +108,26 @@ pub enum DataError {
         text: String,
     },
 
+    /// A class label that is not in the fixed class list ([`Csv::class_names`](super::Csv::class_names)).
+    #[error(
+        "`{}` line {line}, column {column} (`{name}`): class `{text}` is not one of the model's classes ({known})",
+        path.display()
+    )]
+    UnknownClass {
+        /// The file involved.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column number.
+        column: usize,
+        /// The column's header name.
+        name: String,
+        /// The label as written.
+        text: String,
+        /// The known class names (the first ten), comma-separated.
+        known: String,
+    },
+
     /// An IDX file is malformed: a wrong magic number or element type, or a header whose
     /// dimensions disagree with the number of bytes that follow it.
     #[error("`{}` is not a valid IDX file: {reason}", path.display())]
