@@ -2,13 +2,20 @@
 //! trained on N ranks, each on its own share of every batch, gradients averaged between them.
 //!
 //! [`Collective`] is the port: the few group operations data parallelism needs. Its adapters are
-//! [`SingleProcess`] (a group of one: every operation is a no-op), in-process threads (tests the
+//! [`SingleProcess`] (a group of one: every operation is a no-op), in-process threads
+//! ([`ThreadGroup`]: tests the
 //! data-parallel logic in every `cargo test` without MPI) and MPI (behind the `mpi` feature).
 
+mod agreement;
 mod collective;
+mod data_parallel;
 mod error;
 mod single;
+mod threads;
 
+pub use agreement::{agree_on_failure, all_gather_f64};
 pub use collective::Collective;
+pub use data_parallel::{DEFAULT_BUCKET_BYTES, average_gradients, broadcast_parameters};
 pub use error::DistributedError;
 pub use single::SingleProcess;
+pub use threads::{ThreadGroup, ThreadRank};
