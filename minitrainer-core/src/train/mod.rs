@@ -21,6 +21,7 @@ mod callback;
 pub mod callbacks;
 pub mod checkpoint;
 mod criterion;
+mod data_parallel;
 mod error;
 pub mod estimator;
 mod evaluate;
