@@ -13,7 +13,10 @@ use super::{Snapshots, Spoiled, builder, on_ranks, train_shard, valid};
 /// The error of a rank that did not fail itself: rank `failed` failed, with `message`.
 fn assert_rank_failed(error: &TrainError, failed: usize, message: &str) {
     match error {
-        TrainError::Distributed(DistributedError::RankFailed { rank, message: text }) => {
+        TrainError::Distributed(DistributedError::RankFailed {
+            rank,
+            message: text,
+        }) => {
             assert_eq!(*rank, failed, "{error}");
             assert!(text.contains(message), "{text}");
         }
@@ -63,7 +66,9 @@ fn a_nan_on_one_rank_skipped_is_skipped_on_every_rank() {
             at: if rank == 0 { 3 } else { usize::MAX },
             nan: true,
         };
-        trainer.fit(&train, Some(&valid())).expect("the step is skipped");
+        trainer
+            .fit(&train, Some(&valid()))
+            .expect("the step is skipped");
         snapshots.take()
     });
     assert_eq!(results[0].len(), 1437 / 64);
@@ -71,7 +76,10 @@ fn a_nan_on_one_rank_skipped_is_skipped_on_every_rank() {
         assert!(a.1 == b.1, "step {}: parameters differ", step + 1);
         assert_eq!(a.0.is_nan(), step == 3, "step {}: loss {}", step + 1, a.0);
     }
-    assert!(results[0][3].1 == results[0][2].1, "the skipped step changed nothing");
+    assert!(
+        results[0][3].1 == results[0][2].1,
+        "the skipped step changed nothing"
+    );
 }
 
 #[test]
@@ -86,7 +94,11 @@ fn a_loader_error_on_rank_0_stops_rank_1() {
         };
         trainer.fit(&train, None).expect_err("rank 0's data fails")
     });
-    assert!(matches!(results[0], TrainError::Data { .. }), "{:?}", results[0]);
+    assert!(
+        matches!(results[0], TrainError::Data { .. }),
+        "{:?}",
+        results[0]
+    );
     assert_rank_failed(&results[1], 0, "injected failure");
 }
 
@@ -118,9 +130,15 @@ fn a_callback_failing_between_steps_on_one_rank_stops_the_others() {
                 .epochs(3)
                 .build()
                 .expect("valid trainer");
-            trainer.fit(&train_shard(rank, 3, 16), None).expect_err("rank 2 fails")
+            trainer
+                .fit(&train_shard(rank, 3, 16), None)
+                .expect_err("rank 2 fails")
         });
-        assert!(matches!(results[2], TrainError::Callback(_)), "{:?}", results[2]);
+        assert!(
+            matches!(results[2], TrainError::Callback(_)),
+            "{:?}",
+            results[2]
+        );
         assert_rank_failed(&results[0], 2, "the callback gives up");
         assert_rank_failed(&results[1], 2, "the callback gives up");
     }
@@ -138,7 +156,10 @@ fn ranks_with_different_numbers_of_batches_are_caught() {
     for result in results {
         let error = result.expect_err("out of step");
         assert!(
-            matches!(error, TrainError::Distributed(DistributedError::OutOfStep { .. })),
+            matches!(
+                error,
+                TrainError::Distributed(DistributedError::OutOfStep { .. })
+            ),
             "{error:?}"
         );
         assert!(error.to_string().contains("Sampler::shard"), "{error}");
@@ -153,8 +174,14 @@ fn bad_options_on_one_rank_stop_the_others_at_the_start() {
         if rank == 1 {
             trainer.options_mut().epochs = 0; // and no max_steps: refused by fit
         }
-        trainer.fit(&train_shard(rank, 2, 32), None).expect_err("rank 1 refuses")
+        trainer
+            .fit(&train_shard(rank, 2, 32), None)
+            .expect_err("rank 1 refuses")
     });
-    assert!(matches!(results[1], TrainError::Options { .. }), "{:?}", results[1]);
+    assert!(
+        matches!(results[1], TrainError::Options { .. }),
+        "{:?}",
+        results[1]
+    );
     assert_rank_failed(&results[0], 1, "max_steps");
 }

@@ -151,7 +151,11 @@ pub fn run(world_size: usize, batch: usize, epochs: u64) -> Vec<Run> {
 fn assert_close(single: &Run, ranks: &Run, tol: f64) {
     assert_eq!(single.steps.len(), ranks.steps.len(), "steps taken");
     for (step, ((a, _), (b, _))) in single.steps.iter().zip(&ranks.steps).enumerate() {
-        assert!((a - b).abs() <= tol * a.abs(), "step {}: loss {a} vs {b}", step + 1);
+        assert!(
+            (a - b).abs() <= tol * a.abs(),
+            "step {}: loss {a} vs {b}",
+            step + 1
+        );
     }
     for ((name, a), (_, b)) in single.weights.iter().zip(&ranks.weights) {
         let (a, b): (Vec<f64>, Vec<f64>) = a
@@ -159,9 +163,18 @@ fn assert_close(single: &Run, ranks: &Run, tol: f64) {
             .zip(b)
             .map(|(a, b)| (f32::from_bits(*a) as f64, f32::from_bits(*b) as f64))
             .unzip();
-        let diff = a.iter().zip(&b).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+        let diff = a
+            .iter()
+            .zip(&b)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
         let norm = a.iter().map(|a| a * a).sum::<f64>().sqrt();
-        assert!(diff <= tol * norm, "{name}: relative difference {}", diff / norm);
+        assert!(
+            diff <= tol * norm,
+            "{name}: relative difference {}",
+            diff / norm
+        );
     }
 }
 
@@ -170,8 +183,17 @@ fn assert_ranks_identical(ranks: &[Run]) {
     for other in &ranks[1..] {
         assert_eq!(other.steps.len(), ranks[0].steps.len());
         for (step, (a, b)) in ranks[0].steps.iter().zip(&other.steps).enumerate() {
-            assert!(a.1 == b.1, "step {}: the ranks' parameters differ", step + 1);
-            assert_eq!(a.0.to_bits(), b.0.to_bits(), "step {}: logged loss", step + 1);
+            assert!(
+                a.1 == b.1,
+                "step {}: the ranks' parameters differ",
+                step + 1
+            );
+            assert_eq!(
+                a.0.to_bits(),
+                b.0.to_bits(),
+                "step {}: logged loss",
+                step + 1
+            );
         }
         assert_eq!(other.weights, ranks[0].weights);
         assert_eq!(other.history, ranks[0].history);
@@ -188,7 +210,10 @@ fn two_ranks_with_batch_b_reproduce_one_process_with_batch_2b() {
     assert_ranks_identical(&ranks);
     assert_close(&single, &ranks[0], 1e-6);
     let accuracy = ranks[0].history.metric("valid_accuracy");
-    assert!(accuracy[1] > accuracy[0] && accuracy[1] > 0.7, "{accuracy:?}");
+    assert!(
+        accuracy[1] > accuracy[0] && accuracy[1] > 0.7,
+        "{accuracy:?}"
+    );
 }
 
 #[test]
@@ -211,23 +236,28 @@ pub struct Spoiled {
 impl Batches for Spoiled {
     fn epoch_batches(&self) -> Box<dyn Iterator<Item = Result<Batch, LoaderError>> + '_> {
         let (at, nan) = (self.at, self.nan);
-        Box::new(self.inner.epoch_batches().enumerate().map(move |(i, batch)| {
-            if i != at {
-                return batch;
-            }
-            if !nan {
-                return Err(LoaderError::Worker {
-                    worker: 0,
-                    reason: "injected failure".into(),
-                });
-            }
-            let batch = batch?;
-            let inputs = Tensor::full(batch.inputs.shape(), f32::NAN);
-            Ok(Batch {
-                inputs,
-                targets: batch.targets,
-            })
-        }))
+        Box::new(
+            self.inner
+                .epoch_batches()
+                .enumerate()
+                .map(move |(i, batch)| {
+                    if i != at {
+                        return batch;
+                    }
+                    if !nan {
+                        return Err(LoaderError::Worker {
+                            worker: 0,
+                            reason: "injected failure".into(),
+                        });
+                    }
+                    let batch = batch?;
+                    let inputs = Tensor::full(batch.inputs.shape(), f32::NAN);
+                    Ok(Batch {
+                        inputs,
+                        targets: batch.targets,
+                    })
+                }),
+        )
     }
     fn seek(&self, state: LoaderState) -> Result<(), LoaderError> {
         self.inner.seek(state)
@@ -236,4 +266,3 @@ impl Batches for Spoiled {
         self.inner.batches_in_epoch(epoch)
     }
 }
-

@@ -27,7 +27,9 @@ fn options(dir: &Path) -> TrainerOptions {
 fn rank_0_alone_writes_checkpoints_and_a_resumed_run_ends_where_the_full_one_ends() {
     let root = scratch_dir("ddp-resume");
     // Each rank is told its own directory: only rank 0's may fill.
-    let dirs: Vec<PathBuf> = (0..2).map(|rank| root.join(format!("rank{rank}"))).collect();
+    let dirs: Vec<PathBuf> = (0..2)
+        .map(|rank| root.join(format!("rank{rank}")))
+        .collect();
     let full_dirs = dirs.clone();
     let full = on_ranks(2, move |group| {
         let rank = group.rank();
@@ -41,7 +43,10 @@ fn rank_0_alone_writes_checkpoints_and_a_resumed_run_ends_where_the_full_one_end
         (history, weight_bits(trainer.model()))
     });
     assert_eq!(full[0], full[1]);
-    assert!(!dirs[1].exists(), "rank 1 wrote into its checkpoint directory");
+    assert!(
+        !dirs[1].exists(),
+        "rank 1 wrote into its checkpoint directory"
+    );
     let checkpoints = list_checkpoints(&dirs[0]).expect("rank 0 wrote checkpoints");
     // 22 steps an epoch: steps 10, 20, the end of epoch 1 (22), 30, 40, the end (44).
     assert_eq!(checkpoints.len(), 6, "{checkpoints:?}");
