@@ -26,8 +26,9 @@ pub(super) struct Ranks {
     pub(super) group: Box<dyn Collective + Send>,
     /// The size of a gradient bucket, in bytes.
     pub(super) bucket_bytes: usize,
-    /// Whether the current failure was already shared with the other ranks (at a meeting).
-    failure_shared: bool,
+    /// Whether the current failure was already shared with the other ranks (at a meeting);
+    /// cleared when `fit` starts.
+    pub(super) failure_shared: bool,
 }
 
 impl Default for Ranks {
@@ -73,7 +74,6 @@ impl Meeting {
 impl<M: Trainable> Trainer<M> {
     /// The start of `fit`: agreement, then rank 0's parameters and buffers on every rank.
     pub(super) fn start_ranks(&mut self) -> Result<(), TrainError> {
-        self.ranks.failure_shared = false;
         if !self.ranks.is_distributed() {
             return Ok(());
         }

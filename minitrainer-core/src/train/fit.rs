@@ -31,6 +31,7 @@ impl<M: Trainable> Trainer<M> {
         valid: Option<&dyn Batches>,
     ) -> Result<History, TrainError> {
         use crate::config::Config;
+        self.ranks.failure_shared = false;
         let result = self
             .options
             .validate()

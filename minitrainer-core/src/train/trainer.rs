@@ -245,7 +245,40 @@ impl<M: Trainable> TrainerBuilder<M> {
     ///   [`DistributedError::RankFailed`](crate::distributed::DistributedError::RankFailed)
     ///   with its rank and message — no rank waits for one that stopped.
     ///
-    /// To resume, every rank calls [`Trainer::resume`] on the same checkpoint directory.
+    /// To resume, every rank calls [`Trainer::resume`] on the same checkpoint directory (a
+    /// rank whose `resume` failed must not go on to `fit`).
+    ///
+    /// ```
+    /// use minitrainer_core::data::{DataLoader, Dataset, Digits, RandomSampler, Sampler};
+    /// use minitrainer_core::distributed::{Collective, ThreadGroup, ThreadRank};
+    /// use minitrainer_core::nn::loss::CrossEntropyLoss;
+    /// use minitrainer_core::optim::optimizer_from_str;
+    /// use minitrainer_core::train::Trainer;
+    ///
+    /// fn train_rank(group: ThreadRank) -> Result<f64, Box<dyn std::error::Error + Send + Sync>> {
+    ///     let (rank, world_size) = (group.rank(), group.world_size());
+    ///     let model = minitrainer_core::registry::load("linear(in_features=64, out_features=10)")?;
+    ///     let optimizer = optimizer_from_str("sgd(lr=0.1)", &model)?;
+    ///     let (train, _) = Digits::train_test();
+    ///     let sampler = RandomSampler::new(train.len(), 0).shard(rank, world_size)?;
+    ///     let train = DataLoader::builder(train).batch_size(32).sampler(sampler).build()?;
+    ///     let mut trainer = Trainer::builder(model, optimizer)
+    ///         .loss(CrossEntropyLoss::default())
+    ///         .distributed(group)
+    ///         .build()?;
+    ///     let history = trainer.fit(&train, None)?;
+    ///     Ok(history.metric("train_loss")[0])
+    /// }
+    ///
+    /// let losses: Vec<f64> = std::thread::scope(|scope| {
+    ///     let ranks: Vec<_> = ThreadGroup::new(2)
+    ///         .into_iter()
+    ///         .map(|group| scope.spawn(move || train_rank(group)))
+    ///         .collect();
+    ///     ranks.into_iter().map(|r| r.join().unwrap().unwrap()).collect()
+    /// });
+    /// assert_eq!(losses[0], losses[1]); // every rank records the mean over the ranks
+    /// ```
     pub fn distributed(mut self, group: impl Collective + Send + 'static) -> Self {
         let bucket_bytes = self.ranks.bucket_bytes;
         self.ranks = Ranks::new(Box::new(group));

@@ -93,9 +93,15 @@ pub fn builder(group: impl Collective + Send + 'static) -> TrainerBuilder<Net> {
         .bucket_bytes(1024) // several buckets even for this small model
 }
 
+/// Every parameter's bits, by name.
+pub type Bits = Vec<(String, Vec<u32>)>;
+
+/// A step's loss and the weights' bits after it.
+pub type Snapshot = (f64, Bits);
+
 /// Keeps every step's loss and the weights' bits after it.
 #[derive(Clone, Default)]
-pub struct Snapshots(pub Arc<Mutex<Vec<(f64, Vec<(String, Vec<u32>)>)>>>);
+pub struct Snapshots(pub Arc<Mutex<Vec<Snapshot>>>);
 
 impl Callback for Snapshots {
     fn name(&self) -> &str {
@@ -109,15 +115,15 @@ impl Callback for Snapshots {
 }
 
 impl Snapshots {
-    pub fn take(&self) -> Vec<(f64, Vec<(String, Vec<u32>)>)> {
+    pub fn take(&self) -> Vec<Snapshot> {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
 
 /// What a run left: per-step losses and weights, the final weights, the history.
 pub struct Run {
-    pub steps: Vec<(f64, Vec<(String, Vec<u32>)>)>,
-    pub weights: Vec<(String, Vec<u32>)>,
+    pub steps: Vec<Snapshot>,
+    pub weights: Bits,
     pub history: minitrainer::train::History,
     pub log: Vec<serde_json::Value>,
 }
