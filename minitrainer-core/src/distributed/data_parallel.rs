@@ -72,7 +72,8 @@ pub fn broadcast_parameters(
 /// parameter, and a parameter keeps no gradient only when no rank had one (the optimizer then
 /// skips it on every rank, as it would in one process).
 ///
-/// With one rank nothing is copied or changed.
+/// With one rank nothing is copied or changed. [`GradientBuckets`] does the same and keeps its
+/// buffer from one step to the next.
 ///
 /// # Errors
 /// A [`DistributedError`] of the group (a peer left, the models' sizes differ).
@@ -81,24 +82,62 @@ pub fn average_gradients(
     group: &dyn Collective,
     bucket_bytes: usize,
 ) -> Result<(), DistributedError> {
-    let world_size = group.world_size();
-    if world_size == 1 {
-        return Ok(());
+    GradientBuckets::new(bucket_bytes).average(params, group)
+}
+
+/// [`average_gradients`] with a buffer kept between steps (no allocation per step).
+#[derive(Clone, Debug)]
+pub struct GradientBuckets {
+    bytes: usize,
+    buffer: Vec<f32>,
+}
+
+impl Default for GradientBuckets {
+    fn default() -> Self {
+        GradientBuckets::new(DEFAULT_BUCKET_BYTES)
     }
-    let cap = (bucket_bytes / std::mem::size_of::<f32>()).max(1);
-    let mut buffer = Vec::new();
-    let mut start = 0;
-    while start < params.len() {
-        let mut end = start + 1;
-        let mut len = params[start].tensor().numel();
-        while end < params.len() && len + params[end].tensor().numel() <= cap {
-            len += params[end].tensor().numel();
-            end += 1;
+}
+
+impl GradientBuckets {
+    /// Buckets of about `bytes` bytes.
+    pub fn new(bytes: usize) -> Self {
+        GradientBuckets {
+            bytes,
+            buffer: Vec::new(),
         }
-        reduce_bucket(&params[start..end], group, &mut buffer)?;
-        start = end;
     }
-    Ok(())
+
+    /// The bucket size in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Averages `params`' gradients over `group`'s ranks, as [`average_gradients`].
+    ///
+    /// # Errors
+    /// A [`DistributedError`] of the group (a peer left, the models' sizes differ).
+    pub fn average(
+        &mut self,
+        params: &[Param],
+        group: &dyn Collective,
+    ) -> Result<(), DistributedError> {
+        if group.world_size() == 1 {
+            return Ok(());
+        }
+        let cap = (self.bytes / std::mem::size_of::<f32>()).max(1);
+        let mut start = 0;
+        while start < params.len() {
+            let mut end = start + 1;
+            let mut len = params[start].tensor().numel();
+            while end < params.len() && len + params[end].tensor().numel() <= cap {
+                len += params[end].tensor().numel();
+                end += 1;
+            }
+            reduce_bucket(&params[start..end], group, &mut self.buffer)?;
+            start = end;
+        }
+        Ok(())
+    }
 }
 
 /// One bucket: the gradients (zeros for a missing one), then a has-gradient flag per

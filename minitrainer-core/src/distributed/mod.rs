@@ -22,7 +22,9 @@ mod threads;
 
 pub use agreement::{agree_on_failure, all_gather_f64};
 pub use collective::Collective;
-pub use data_parallel::{DEFAULT_BUCKET_BYTES, average_gradients, broadcast_parameters};
+pub use data_parallel::{
+    DEFAULT_BUCKET_BYTES, GradientBuckets, average_gradients, broadcast_parameters,
+};
 pub use error::DistributedError;
 pub use single::SingleProcess;
 pub use threads::{ThreadGroup, ThreadRank};

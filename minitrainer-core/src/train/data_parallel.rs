@@ -16,16 +16,16 @@ use super::options::OnNonFinite;
 use super::trainable::Trainable;
 use super::trainer::Trainer;
 use crate::distributed::{
-    Collective, DEFAULT_BUCKET_BYTES, DistributedError, SingleProcess, agree_on_failure,
-    all_gather_f64, average_gradients, broadcast_parameters,
+    Collective, DistributedError, GradientBuckets, SingleProcess, agree_on_failure, all_gather_f64,
+    broadcast_parameters,
 };
 use crate::module::Param;
 
 /// The trainer's rank group and what it needs between meetings.
 pub(super) struct Ranks {
     pub(super) group: Box<dyn Collective + Send>,
-    /// The size of a gradient bucket, in bytes.
-    pub(super) bucket_bytes: usize,
+    /// The gradient buckets (their size, and a buffer kept between steps).
+    pub(super) buckets: GradientBuckets,
     /// Whether the current failure was already shared with the other ranks (at a meeting);
     /// cleared when `fit` starts.
     pub(super) failure_shared: bool,
@@ -41,7 +41,7 @@ impl Ranks {
     pub(super) fn new(group: Box<dyn Collective + Send>) -> Self {
         Ranks {
             group,
-            bucket_bytes: DEFAULT_BUCKET_BYTES,
+            buckets: GradientBuckets::default(),
             failure_shared: false,
         }
     }
@@ -132,8 +132,9 @@ impl<M: Trainable> Trainer<M> {
         if !global.is_finite() {
             return Ok((global, Some(global)));
         }
-        average_gradients(params, &*self.ranks.group, self.ranks.bucket_bytes)
-            .map_err(|e| self.shared(e))?;
+        let ranks = &mut self.ranks;
+        let averaged = ranks.buckets.average(params, &*ranks.group);
+        averaged.map_err(|e| self.shared(e))?;
         Ok((global, None))
     }
 

@@ -10,7 +10,7 @@ use super::options::TrainerOptions;
 use super::records::{History, Position};
 use super::trainable::Trainable;
 use crate::config::Config;
-use crate::distributed::Collective;
+use crate::distributed::{Collective, GradientBuckets};
 use crate::metrics::{Metric, MetricSet};
 use crate::optim::Optimizer;
 use crate::optim::schedule::LrScheduler;
@@ -280,9 +280,9 @@ impl<M: Trainable> TrainerBuilder<M> {
     /// assert_eq!(losses[0], losses[1]); // every rank records the mean over the ranks
     /// ```
     pub fn distributed(mut self, group: impl Collective + Send + 'static) -> Self {
-        let bucket_bytes = self.ranks.bucket_bytes;
+        let buckets = std::mem::take(&mut self.ranks.buckets);
         self.ranks = Ranks::new(Box::new(group));
-        self.ranks.bucket_bytes = bucket_bytes;
+        self.ranks.buckets = buckets;
         self
     }
 
@@ -290,7 +290,7 @@ impl<M: Trainable> TrainerBuilder<M> {
     /// [`DEFAULT_BUCKET_BYTES`](crate::distributed::DEFAULT_BUCKET_BYTES), 25 MiB, DDP's
     /// `bucket_cap_mb`): gradients are summed between ranks one bucket at a time.
     pub fn bucket_bytes(mut self, bytes: usize) -> Self {
-        self.ranks.bucket_bytes = bytes;
+        self.ranks.buckets = GradientBuckets::new(bytes);
         self
     }
 

@@ -185,3 +185,50 @@ fn bad_options_on_one_rank_stop_the_others_at_the_start() {
     );
     assert_rank_failed(&results[0], 1, "max_steps");
 }
+
+/// Panics after step `at` on this rank.
+struct PanicAtStep(u64);
+
+impl Callback for PanicAtStep {
+    fn name(&self) -> &str {
+        "panic"
+    }
+    fn on_batch_end(
+        &mut self,
+        _ctx: &mut TrainContext<'_>,
+        step: &minitrainer::train::StepRecord,
+    ) -> HookResult {
+        assert_ne!(step.step, self.0, "the rank's thread panics");
+        Ok(())
+    }
+}
+
+#[test]
+fn a_rank_that_panics_stops_the_others_with_peer_gone() {
+    let results = on_ranks(2, |group| {
+        let rank = group.rank();
+        let at = if rank == 1 { 4 } else { 0 };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            // The trainer (and its rank) is dropped while the panic unwinds.
+            let mut trainer = builder(group)
+                .callback(PanicAtStep(at))
+                .build()
+                .expect("valid trainer");
+            trainer.fit(&train_shard(rank, 2, 32), None).map(drop)
+        }));
+        outcome.map_err(|_| "panicked")
+    });
+    assert!(results[1].is_err(), "rank 1 panicked");
+    let error = results[0]
+        .as_ref()
+        .expect("no panic")
+        .as_ref()
+        .expect_err("rank 1 left");
+    assert!(
+        matches!(
+            error,
+            TrainError::Distributed(DistributedError::PeerGone { rank: 1, .. })
+        ),
+        "{error:?}"
+    );
+}

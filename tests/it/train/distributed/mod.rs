@@ -16,7 +16,7 @@ use minitrainer::distributed::{Collective, ThreadGroup, ThreadRank};
 use minitrainer::nn::loss::CrossEntropyLoss;
 use minitrainer::optim::optimizer_from_str;
 use minitrainer::prelude::*;
-use minitrainer::train::callbacks::MetricsLog;
+use minitrainer::train::callbacks::{MetricsLog, Progress};
 use minitrainer::train::sinks::MemorySink;
 use minitrainer::train::{
     Batches, Callback, HookResult, StepRecord, TrainContext, Trainer, TrainerBuilder,
@@ -271,4 +271,42 @@ impl Batches for Spoiled {
     fn batches_in_epoch(&self, epoch: u64) -> usize {
         self.inner.batches_in_epoch(epoch)
     }
+}
+
+/// A writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn progress_reports_on_rank_0_only() {
+    let outputs = on_ranks(2, |group| {
+        let rank = group.rank();
+        let out = Shared::default();
+        let progress = Progress::to_writer(out.clone()).every_steps(5);
+        let mut trainer = builder(group)
+            .callback(progress)
+            .build()
+            .expect("valid trainer");
+        trainer
+            .fit(&train_shard(rank, 2, 32), None)
+            .expect("training runs");
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).expect("utf-8");
+        text
+    });
+    assert!(
+        outputs[0].contains("epoch 1  step 20  loss"),
+        "{}",
+        outputs[0]
+    );
+    assert_eq!(outputs[1], "");
 }

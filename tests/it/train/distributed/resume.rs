@@ -1,10 +1,13 @@
 //! Checkpoints in data-parallel training: rank 0 alone writes them, and every rank resuming from
-//! rank 0's checkpoint ends where the uninterrupted run ends, bit for bit.
+//! rank 0's checkpoint ends where the uninterrupted run ends, bit for bit — the metrics log
+//! both ranks open on the same file too.
 
 use std::path::{Path, PathBuf};
 
 use minitrainer::distributed::Collective;
+use minitrainer::train::callbacks::MetricsLog;
 use minitrainer::train::checkpoint::list_checkpoints;
+use minitrainer::train::sinks::JsonLinesSink;
 use minitrainer::train::{CheckpointConfig, TrainerOptions};
 
 use super::{builder, on_ranks, train_shard, valid};
@@ -31,9 +34,14 @@ fn rank_0_alone_writes_checkpoints_and_a_resumed_run_ends_where_the_full_one_end
         .map(|rank| root.join(format!("rank{rank}")))
         .collect();
     let full_dirs = dirs.clone();
+    let log = root.join("metrics.jsonl");
+    std::fs::write(&log, "").expect("an empty log");
+    let full_log = log.clone();
     let full = on_ranks(2, move |group| {
         let rank = group.rank();
+        let sink = JsonLinesSink::append(&full_log).expect("opens");
         let mut trainer = builder(group)
+            .callback(MetricsLog::new(sink))
             .options(options(&full_dirs[rank]))
             .build()
             .expect("valid trainer");
@@ -54,10 +62,19 @@ fn rank_0_alone_writes_checkpoints_and_a_resumed_run_ends_where_the_full_one_end
     // Both ranks resume from rank 0's checkpoint at step 30 (mid-epoch 2).
     let chosen = checkpoints[3].clone();
     assert!(chosen.to_string_lossy().contains("s00000030"), "{chosen:?}");
+    let full_text = std::fs::read_to_string(&log).expect("the log");
+    assert_eq!(
+        full_text.lines().count(),
+        44 + 2 + 2,
+        "steps, validations, epochs"
+    );
     let resume_dir = root.join("resumed");
+    let resumed_log = log.clone();
     let resumed = on_ranks(2, move |group| {
         let rank = group.rank();
+        let sink = JsonLinesSink::append(&resumed_log).expect("opens");
         let mut trainer = builder(group)
+            .callback(MetricsLog::new(sink))
             .options(options(&resume_dir))
             .build()
             .expect("valid trainer");
@@ -69,5 +86,6 @@ fn rank_0_alone_writes_checkpoints_and_a_resumed_run_ends_where_the_full_one_end
     });
     assert_eq!(resumed[0], full[0]);
     assert_eq!(resumed[1], full[0]);
+    assert_eq!(std::fs::read_to_string(&log).expect("the log"), full_text);
     let _ = std::fs::remove_dir_all(&root);
 }
