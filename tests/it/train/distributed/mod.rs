@@ -300,8 +300,7 @@ fn progress_reports_on_rank_0_only() {
         trainer
             .fit(&train_shard(rank, 2, 32), None)
             .expect("training runs");
-        let text = String::from_utf8(out.0.lock().unwrap().clone()).expect("utf-8");
-        text
+        String::from_utf8(out.0.lock().unwrap().clone()).expect("utf-8")
     });
     assert!(
         outputs[0].contains("epoch 1  step 20  loss"),
