@@ -46,6 +46,14 @@ pub enum DistributedError {
         message: String,
     },
 
+    /// The ranks reached different points of a run: one is at another step than the others
+    /// (a rank had more batches: shard every rank's loader with `Sampler::shard`).
+    #[error("the ranks are out of step: {detail}")]
+    OutOfStep {
+        /// Where each rank was.
+        detail: String,
+    },
+
     /// The transport (MPI) reported an error or could not start.
     #[error("{0}")]
     Transport(String),

@@ -9,7 +9,8 @@ use super::records::{EpochRecord, History, Position, StepRecord};
 use crate::module::Module;
 
 /// What a hook sees of the run: the model (mutably: early stopping restores weights), the
-/// position, the history so far, and a way to ask the trainer to stop.
+/// position, the history so far, the rank (data-parallel training), and a way to ask the
+/// trainer to stop.
 pub struct TrainContext<'a> {
     /// The model being trained.
     pub model: &'a mut dyn Module,
@@ -17,6 +18,10 @@ pub struct TrainContext<'a> {
     pub position: Position,
     /// The epoch records so far.
     pub history: &'a History,
+    /// This trainer's rank in data-parallel training (0 in a single process).
+    pub rank: usize,
+    /// How many ranks train together (1 in a single process).
+    pub world_size: usize,
     pub(super) stop: &'a mut Option<String>,
 }
 
@@ -25,6 +30,12 @@ impl TrainContext<'_> {
     /// kept in [`Trainer::stop_reason`](super::Trainer::stop_reason).
     pub fn request_stop(&mut self, reason: impl Into<String>) {
         *self.stop = Some(reason.into());
+    }
+
+    /// Whether this is the rank that writes files (rank 0; always in a single process).
+    /// Callbacks run on every rank: one that writes files should write on this rank only.
+    pub fn is_main(&self) -> bool {
+        self.rank == 0
     }
 
     /// Whether a callback asked to stop.
@@ -121,6 +132,13 @@ pub type HookResult = Result<(), CallbackError>;
 /// A hook returns `Result<(), CallbackError>`. An [`CallbackError::Io`] (a log file on a full
 /// disk) is a secondary concern: the trainer reports it once on stderr and keeps training
 /// (the callback's later errors are counted, not printed). Any other error stops the run.
+///
+/// In data-parallel training ([`TrainerBuilder::distributed`](super::TrainerBuilder::distributed))
+/// every rank runs its callbacks with the same records (losses are averaged over the ranks,
+/// validation runs on every rank), so their decisions agree; a callback that writes files
+/// writes on [`TrainContext::is_main`] only. Checkpoints are written by rank 0 alone:
+/// `save_state` runs there, and `on_checkpoint_saved` on other ranks names the directory
+/// rank 0 writes (it may not be complete yet).
 ///
 /// A callback with state that must survive a resume (early stopping's counters) returns it
 /// from [`Callback::save_state`] and takes it back in [`Callback::load_state`]; the state is stored

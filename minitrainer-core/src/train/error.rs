@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::data::LoaderError;
+use crate::distributed::DistributedError;
 use crate::metrics::MetricError;
 use crate::nn::loss::LossError;
 use crate::optim::schedule::ScheduleError;
@@ -134,6 +135,11 @@ pub enum TrainError {
         #[source]
         source: Box<crate::Error>,
     },
+
+    /// A collective operation between ranks failed, or another rank stopped with an error
+    /// ([`DistributedError::RankFailed`] carries its rank and message).
+    #[error(transparent)]
+    Distributed(#[from] DistributedError),
 
     /// `predict` or `score` was called before `fit`.
     #[error("this {estimator} is not fitted yet: call `fit` before `{method}`")]

@@ -31,16 +31,25 @@ impl<M: Trainable> Trainer<M> {
         valid: Option<&dyn Batches>,
     ) -> Result<History, TrainError> {
         use crate::config::Config;
-        self.options.validate().map_err(|e| TrainError::Options {
-            reason: e.to_string(),
-        })?;
-        self.model.train();
-        let result = self.run_epochs(train, valid);
+        self.ranks.failure_shared = false;
+        let result = self
+            .options
+            .validate()
+            .map_err(|e| TrainError::Options {
+                reason: e.to_string(),
+            })
+            .and_then(|()| {
+                self.model.train();
+                self.run_epochs(train, valid)
+            });
         if let Err(error) = &result {
+            self.share_failure(error);
             let mut ctx = TrainContext {
                 model: &mut self.model,
                 position: self.run.position,
                 history: &self.run.history,
+                rank: self.ranks.group.rank(),
+                world_size: self.ranks.group.world_size(),
                 stop: &mut self.run.stop_reason,
             };
             self.callbacks.exception(&mut ctx, error);
@@ -53,6 +62,7 @@ impl<M: Trainable> Trainer<M> {
         train: &dyn Batches,
         valid: Option<&dyn Batches>,
     ) -> Result<(), TrainError> {
+        self.start_ranks()?;
         if !self.run.started {
             if let Some(seed) = self.options.seed {
                 self.reseed_generators(seed)?;
@@ -65,7 +75,8 @@ impl<M: Trainable> Trainer<M> {
             self.run_epoch(train, valid)?;
         }
         let history = self.run.history.clone();
-        self.hook(|c, ctx| c.on_train_end(ctx, &history))
+        self.hook(|c, ctx| c.on_train_end(ctx, &history))?;
+        self.finish_ranks()
     }
 
     /// The rest of the current epoch: its steps, then (if it was not cut short by the step
@@ -243,6 +254,8 @@ impl<M: Trainable> Trainer<M> {
             model: &mut self.model,
             position: self.run.position,
             history: &self.run.history,
+            rank: self.ranks.group.rank(),
+            world_size: self.ranks.group.world_size(),
             stop: &mut self.run.stop_reason,
         };
         self.callbacks.run(&mut ctx, &mut f)

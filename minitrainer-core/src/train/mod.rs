@@ -5,9 +5,10 @@
 //! A training step, in order: the trainer takes the next `accumulate` batches from its
 //! [`Batches`] source, runs the model's forward ([`Trainable::forward_batch`]) and the loss
 //! ([`Criterion`]), checks the loss is finite, runs backward (the loss divided by
-//! `accumulate`), measures the gradients' global norm (clipping them when asked), steps the
-//! optimizer, clears the gradients, steps a per-step scheduler, and hands a [`StepRecord`] to
-//! the callbacks. At an epoch's end it validates, records an [`EpochRecord`], steps a
+//! `accumulate`), in data-parallel training averages the gradients over the ranks
+//! ([`TrainerBuilder::distributed`]), measures the gradients' global norm (clipping them when
+//! asked), steps the optimizer, clears the gradients, steps a per-step scheduler, and hands a
+//! [`StepRecord`] to the callbacks. At an epoch's end it validates, records an [`EpochRecord`], steps a
 //! per-epoch scheduler, and writes a checkpoint when due (see [`checkpoint`] for the format).
 //!
 //! Exact resume: everything random in a run comes from the model's generators (dropout) and
@@ -21,6 +22,7 @@ mod callback;
 pub mod callbacks;
 pub mod checkpoint;
 mod criterion;
+mod data_parallel;
 mod error;
 pub mod estimator;
 mod evaluate;

@@ -28,7 +28,13 @@ impl<M: Trainable> Trainer<M> {
     ) -> Result<StepRecord, TrainError> {
         let epoch = self.run.position.epoch;
         let step = self.run.position.step + 1;
-        let (loss, non_finite_loss) = self.accumulate_gradients(batches)?;
+        let before = self.run.epoch_loss;
+        let local = self.accumulate_gradients(batches);
+        let (loss, non_finite_loss) = if self.ranks.is_distributed() {
+            self.agree_step(local, before, params)?
+        } else {
+            local?
+        };
         let mut record = StepRecord {
             epoch,
             step,

@@ -3,12 +3,14 @@
 
 use super::callback::Callback;
 use super::criterion::Criterion;
+use super::data_parallel::Ranks;
 use super::error::TrainError;
 use super::hooks::Callbacks;
 use super::options::TrainerOptions;
 use super::records::{History, Position};
 use super::trainable::Trainable;
 use crate::config::Config;
+use crate::distributed::{Collective, GradientBuckets};
 use crate::metrics::{Metric, MetricSet};
 use crate::optim::Optimizer;
 use crate::optim::schedule::LrScheduler;
@@ -48,6 +50,7 @@ pub struct Trainer<M: Trainable> {
     pub(super) callbacks: Callbacks,
     pub(super) options: TrainerOptions,
     pub(super) run: RunState,
+    pub(super) ranks: Ranks,
 }
 
 /// What a run has done so far: everything a checkpoint stores besides the components' own
@@ -79,6 +82,7 @@ impl<M: Trainable> Trainer<M> {
             metrics: Vec::new(),
             callbacks: Vec::new(),
             options: TrainerOptions::default(),
+            ranks: Ranks::default(),
         }
     }
 
@@ -112,6 +116,22 @@ impl<M: Trainable> Trainer<M> {
     /// They are validated again by the next `fit`.
     pub fn options_mut(&mut self) -> &mut TrainerOptions {
         &mut self.options
+    }
+
+    /// This trainer's rank in its group (0 without [`TrainerBuilder::distributed`]): shard
+    /// the training loader with it, `sampler.shard(trainer.rank(), trainer.world_size())`.
+    pub fn rank(&self) -> usize {
+        self.ranks.group.rank()
+    }
+
+    /// How many ranks train together (1 without [`TrainerBuilder::distributed`]).
+    pub fn world_size(&self) -> usize {
+        self.ranks.group.world_size()
+    }
+
+    /// Whether this is the rank that writes checkpoints and logs (rank 0).
+    pub fn is_main(&self) -> bool {
+        self.ranks.group.is_main()
     }
 
     /// The per-epoch metrics so far.
@@ -153,6 +173,7 @@ pub struct TrainerBuilder<M: Trainable> {
     metrics: Vec<Box<dyn Metric>>,
     callbacks: Vec<Box<dyn Callback>>,
     options: TrainerOptions,
+    ranks: Ranks,
 }
 
 impl<M: Trainable> TrainerBuilder<M> {
@@ -199,6 +220,80 @@ impl<M: Trainable> TrainerBuilder<M> {
         self
     }
 
+    /// Trains data-parallel (PyTorch's DistributedDataParallel) as one rank of `group`: a
+    /// [`ThreadGroup`](crate::distributed::ThreadGroup) rank, or an MPI one. The default is
+    /// [`SingleProcess`](crate::distributed::SingleProcess): one rank, the plain loop.
+    ///
+    /// Every rank builds the same trainer (same model config, optimizer, options, callbacks)
+    /// and calls `fit` with its own share of the data: shard the training loader's sampler,
+    /// `sampler.shard(rank, world_size)`, so every rank has as many batches (the trainer stops
+    /// with [`DistributedError::OutOfStep`](crate::distributed::DistributedError::OutOfStep)
+    /// when they differ). Then `fit`:
+    /// - copies rank 0's parameters and buffers to every rank at its start (also after
+    ///   [`Trainer::resume`]);
+    /// - after each step's backward, averages the gradients over the ranks (in buckets, see
+    ///   [`TrainerBuilder::bucket_bytes`]) before the non-finite guard, clipping and the
+    ///   optimizer step, so the ranks' parameters stay bitwise equal;
+    /// - records each step's loss as the mean over the ranks (and the epoch's `train_loss`
+    ///   over all ranks' rows), identical on every rank;
+    /// - validates on every rank with its full validation loader (don't shard it), so the
+    ///   validation metrics, early stopping and plateau schedulers agree everywhere;
+    /// - writes checkpoints on rank 0 only; callbacks run on every rank and see the rank in
+    ///   [`TrainContext::rank`](super::TrainContext::rank) (the built-in `MetricsLog` and
+    ///   `Progress` write on rank 0 only);
+    /// - stops every rank when one fails: the failing rank returns its own error, the others
+    ///   [`DistributedError::RankFailed`](crate::distributed::DistributedError::RankFailed)
+    ///   with its rank and message — no rank waits for one that stopped.
+    ///
+    /// To resume, every rank calls [`Trainer::resume`] on the same checkpoint directory (a
+    /// rank whose `resume` failed must not go on to `fit`).
+    ///
+    /// ```
+    /// use minitrainer_core::data::{DataLoader, Dataset, Digits, RandomSampler, Sampler};
+    /// use minitrainer_core::distributed::{Collective, ThreadGroup, ThreadRank};
+    /// use minitrainer_core::nn::loss::CrossEntropyLoss;
+    /// use minitrainer_core::optim::optimizer_from_str;
+    /// use minitrainer_core::train::Trainer;
+    ///
+    /// fn train_rank(group: ThreadRank) -> Result<f64, Box<dyn std::error::Error + Send + Sync>> {
+    ///     let (rank, world_size) = (group.rank(), group.world_size());
+    ///     let model = minitrainer_core::registry::load("linear(in_features=64, out_features=10)")?;
+    ///     let optimizer = optimizer_from_str("sgd(lr=0.1)", &model)?;
+    ///     let (train, _) = Digits::train_test();
+    ///     let sampler = RandomSampler::new(train.len(), 0).shard(rank, world_size)?;
+    ///     let train = DataLoader::builder(train).batch_size(32).sampler(sampler).build()?;
+    ///     let mut trainer = Trainer::builder(model, optimizer)
+    ///         .loss(CrossEntropyLoss::default())
+    ///         .distributed(group)
+    ///         .build()?;
+    ///     let history = trainer.fit(&train, None)?;
+    ///     Ok(history.metric("train_loss")[0])
+    /// }
+    ///
+    /// let losses: Vec<f64> = std::thread::scope(|scope| {
+    ///     let ranks: Vec<_> = ThreadGroup::new(2)
+    ///         .into_iter()
+    ///         .map(|group| scope.spawn(move || train_rank(group)))
+    ///         .collect();
+    ///     ranks.into_iter().map(|r| r.join().unwrap().unwrap()).collect()
+    /// });
+    /// assert_eq!(losses[0], losses[1]); // every rank records the mean over the ranks
+    /// ```
+    pub fn distributed(mut self, group: impl Collective + Send + 'static) -> Self {
+        let buckets = std::mem::take(&mut self.ranks.buckets);
+        self.ranks = Ranks::new(Box::new(group));
+        self.ranks.buckets = buckets;
+        self
+    }
+
+    /// The size of a gradient bucket in bytes for data-parallel training (default
+    /// [`DEFAULT_BUCKET_BYTES`](crate::distributed::DEFAULT_BUCKET_BYTES), 25 MiB, DDP's
+    /// `bucket_cap_mb`): gradients are summed between ranks one bucket at a time.
+    pub fn bucket_bytes(mut self, bytes: usize) -> Self {
+        self.ranks.buckets = GradientBuckets::new(bytes);
+        self
+    }
+
     /// The trainer.
     ///
     /// # Errors
@@ -223,6 +318,7 @@ impl<M: Trainable> TrainerBuilder<M> {
             callbacks,
             options: self.options,
             run: RunState::default(),
+            ranks: self.ranks,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! restoration, early stopping, and checkpoints surviving kills.
 
 mod behaviour;
+mod distributed;
 mod kill;
 mod resume;
 mod steps;

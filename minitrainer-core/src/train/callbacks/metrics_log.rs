@@ -12,10 +12,15 @@ use crate::train::sinks::MetricsSink;
 /// Logs a line per optimizer step (`epoch`, `step`, `loss`, `lr`, `grad_norm`), a line per
 /// validation and a line per epoch (its train and validation metrics). A sink that fails is
 /// reported once and training goes on. Its checkpoint state is the sink's position, so a
-/// resumed run cuts the log back to the checkpoint and rewrites the rest identically.
+/// resumed run cuts the log back to the checkpoint (when `fit` starts again) and rewrites the
+/// rest identically. In data-parallel training it writes on rank 0 only (the records are the
+/// same on every rank).
 pub struct MetricsLog<S: MetricsSink> {
     sink: S,
     name: String,
+    /// A checkpoint's position, cut back to when the run starts (on rank 0: another rank may
+    /// share the file and must not touch it).
+    rewind: Option<u64>,
 }
 
 impl<S: MetricsSink> MetricsLog<S> {
@@ -24,6 +29,7 @@ impl<S: MetricsSink> MetricsLog<S> {
         MetricsLog {
             sink,
             name: "metrics_log".into(),
+            rewind: None,
         }
     }
 
@@ -50,26 +56,44 @@ impl<S: MetricsSink> Callback for MetricsLog<S> {
         &self.name
     }
 
-    fn on_batch_end(&mut self, _ctx: &mut TrainContext<'_>, step: &StepRecord) -> HookResult {
+    fn on_train_start(&mut self, ctx: &mut TrainContext<'_>) -> HookResult {
+        match self.rewind.take() {
+            Some(position) if ctx.is_main() => self.sink.rewind(position).map_err(|source| {
+                CallbackError::io(self.name.clone(), "rewind", self.sink.describe(), source)
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn on_batch_end(&mut self, ctx: &mut TrainContext<'_>, step: &StepRecord) -> HookResult {
+        if !ctx.is_main() {
+            return Ok(());
+        }
         self.write(&step.to_json())
     }
 
     fn on_validation_end(
         &mut self,
-        _ctx: &mut TrainContext<'_>,
+        ctx: &mut TrainContext<'_>,
         record: &EpochRecord,
     ) -> HookResult {
+        if !ctx.is_main() {
+            return Ok(());
+        }
         self.write(&record.to_json("validation"))
     }
 
-    fn on_epoch_end(&mut self, _ctx: &mut TrainContext<'_>, record: &EpochRecord) -> HookResult {
+    fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, record: &EpochRecord) -> HookResult {
+        if !ctx.is_main() {
+            return Ok(());
+        }
         self.write(&record.to_json("epoch"))
     }
 
     fn save_state(&self, _dir: &Path) -> Result<Option<Value>, CallbackError> {
         Ok(self
-            .sink
-            .position()
+            .rewind
+            .or_else(|| self.sink.position())
             .map(|position| json!({ "position": position })))
     }
 
@@ -80,8 +104,7 @@ impl<S: MetricsSink> Callback for MetricsLog<S> {
                 format!("malformed saved state {state}"),
             ));
         };
-        self.sink.rewind(position).map_err(|source| {
-            CallbackError::io(self.name.clone(), "rewind", self.sink.describe(), source)
-        })
+        self.rewind = Some(position);
+        Ok(())
     }
 }

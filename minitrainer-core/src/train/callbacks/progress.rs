@@ -20,7 +20,7 @@ use crate::train::sinks::{human_line, human_number};
 ///   its metrics and duration — `epoch 1  step 45  train_loss 0.6021  lr 0.0100  valid_loss
 ///   0.3012  valid_accuracy 0.9111  (1.2s)`. Each line ends with `\n`; none has a `\r`.
 ///
-/// [`Progress::quiet`] silences it. Write errors are I/O errors: reported once, training goes
+/// [`Progress::quiet`] silences it. In data-parallel training it reports on rank 0 only. Write errors are I/O errors: reported once, training goes
 /// on.
 ///
 /// ```
@@ -128,11 +128,17 @@ impl Callback for Progress {
     }
 
     fn on_epoch_start(&mut self, ctx: &mut TrainContext<'_>) -> HookResult {
+        if !ctx.is_main() {
+            return Ok(());
+        }
         self.start_epoch(ctx.position.epoch);
         Ok(())
     }
 
-    fn on_batch_end(&mut self, _ctx: &mut TrainContext<'_>, step: &StepRecord) -> HookResult {
+    fn on_batch_end(&mut self, ctx: &mut TrainContext<'_>, step: &StepRecord) -> HookResult {
+        if !ctx.is_main() {
+            return Ok(());
+        }
         if self.quiet {
             return Ok(());
         }
@@ -161,7 +167,10 @@ impl Callback for Progress {
         Ok(())
     }
 
-    fn on_epoch_end(&mut self, _ctx: &mut TrainContext<'_>, record: &EpochRecord) -> HookResult {
+    fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, record: &EpochRecord) -> HookResult {
+        if !ctx.is_main() {
+            return Ok(());
+        }
         if let Some(bar) = self.bar.take() {
             bar.clear();
         }

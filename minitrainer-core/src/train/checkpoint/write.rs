@@ -44,8 +44,8 @@ impl<M: Trainable> Trainer<M> {
         result
     }
 
-    /// A checkpoint into `checkpoint.dir` at the current position, the best pointer, pruning,
-    /// and the `on_checkpoint_saved` hooks. `record` is the epoch just ended (for `monitor`).
+    /// A checkpoint into `checkpoint.dir` at the current position, the best pointer, pruning
+    /// (on rank 0 only), and the `on_checkpoint_saved` hooks. `record` is the epoch just ended (for `monitor`).
     pub(in crate::train) fn save_checkpoint(
         &mut self,
         record: Option<&EpochRecord>,
@@ -53,14 +53,19 @@ impl<M: Trainable> Trainer<M> {
         let Some(config) = self.options.checkpoint.clone() else {
             return Ok(());
         };
+        // Data-parallel ranks share rank 0's checkpoints; they keep the best-checkpoint
+        // bookkeeping too (it is in every rank's state) but write nothing.
+        let main = self.ranks.group.is_main();
         let root = PathBuf::from(&config.dir);
-        std::fs::create_dir_all(&root).map_err(|e| {
-            TrainError::checkpoint(&root, format!("cannot create the directory: {e}"))
-        })?;
+        if main {
+            std::fs::create_dir_all(&root).map_err(|e| {
+                TrainError::checkpoint(&root, format!("cannot create the directory: {e}"))
+            })?;
+        }
         let name = checkpoint_name(self.run.position);
         let dir = root.join(&name);
         // Idempotent: the same position was saved already (the state is a function of it).
-        if !dir.join(TRAINER_FILE).is_file() {
+        if !(main && dir.join(TRAINER_FILE).is_file()) {
             let value = config
                 .monitor
                 .as_deref()
@@ -73,12 +78,14 @@ impl<M: Trainable> Trainer<M> {
             if let Some(value) = improved {
                 self.run.best_checkpoint = Some((value, name.clone()));
             }
-            self.save_checkpoint_to(&dir)?;
-            if improved.is_some() {
-                write_atomic(&root.join(BEST_FILE), name.as_bytes())
-                    .map_err(|e| TrainError::checkpoint_files(&root, e))?;
+            if main {
+                self.save_checkpoint_to(&dir)?;
+                if improved.is_some() {
+                    write_atomic(&root.join(BEST_FILE), name.as_bytes())
+                        .map_err(|e| TrainError::checkpoint_files(&root, e))?;
+                }
+                self.prune(&root, config.keep_last)?;
             }
-            self.prune(&root, config.keep_last)?;
         }
         self.hook(|c, ctx| c.on_checkpoint_saved(ctx, &dir))
     }
