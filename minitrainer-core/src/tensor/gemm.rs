@@ -159,11 +159,13 @@ impl WithSimd for RowTimesColumns<'_> {
             let ((v0, t0), (v1, t1)) = (S::as_simd_f32s(c0), S::as_simd_f32s(c1));
             let ((v2, t2), (v3, t3)) = (S::as_simd_f32s(c2), S::as_simd_f32s(c3));
             let mut acc = [zero; 4];
-            for (i, &xv) in x_vectors.iter().enumerate() {
-                acc[0] = simd.mul_add_e_f32s(xv, v0[i], acc[0]);
-                acc[1] = simd.mul_add_e_f32s(xv, v1[i], acc[1]);
-                acc[2] = simd.mul_add_e_f32s(xv, v2[i], acc[2]);
-                acc[3] = simd.mul_add_e_f32s(xv, v3[i], acc[3]);
+            // Zipped iterators, not indices: no bounds check in the loop.
+            let vectors = x_vectors.iter().zip(v0).zip(v1).zip(v2).zip(v3);
+            for ((((&xv, &a0), &a1), &a2), &a3) in vectors {
+                acc[0] = simd.mul_add_e_f32s(xv, a0, acc[0]);
+                acc[1] = simd.mul_add_e_f32s(xv, a1, acc[1]);
+                acc[2] = simd.mul_add_e_f32s(xv, a2, acc[2]);
+                acc[3] = simd.mul_add_e_f32s(xv, a3, acc[3]);
             }
             for ((o, a), t) in out.iter_mut().zip(acc).zip([t0, t1, t2, t3]) {
                 *o = simd.reduce_sum_f32s(a) + tail_dot(t);
