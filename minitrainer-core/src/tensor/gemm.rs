@@ -1,12 +1,13 @@
 //! The one door to matrix-multiply kernels: every GEMM of the tensor ops (forward and backward)
-//! goes through [`gemm_into`] or [`product`], so the kernel and its threading are chosen in one
-//! place.
+//! goes through [`gemm_into`] or [`product`], and the single-row product of batch-1 inference
+//! through [`row_times_columns`], so the kernels and their threading are chosen in one place.
 //!
-//! The kernel is matrixmultiply's (through ndarray's `general_mat_mul`, with its AVX-512 and
-//! FMA kernels picked at run time), always single-threaded: a product large enough to pay for
-//! the hand-off is split here into [`crate::num_threads`] blocks of rows or columns of `c`,
-//! each one kernel call on its own thread. Every element of `c` sees the same kernel and the
-//! same summation order whatever the split, so results do not depend on the thread count.
+//! The GEMM kernel is matrixmultiply's (through ndarray's `general_mat_mul`, with its AVX-512
+//! and FMA kernels picked at run time), always single-threaded: a product large enough to pay
+//! for the hand-off is split here into blocks of rows or columns of `c`, each one kernel call,
+//! shared out between [`crate::num_threads`] scoped threads (no pool: nothing idles or spins
+//! between products). Every element of `c` sees the same kernel and the same summation order
+//! whatever the split, so results do not depend on the thread count.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,7 +61,7 @@ fn gemm_on_threads(
     let threads = threads
         .min((2 * n * k * p) / FLOPS_PER_THREAD)
         .min(len / MIN_BLOCK);
-    if threads < 2 || c.shape() != [n, p] {
+    if threads < 2 || b.nrows() != k || c.shape() != [n, p] {
         // One thread, or shapes that do not fit (general_mat_mul's own panic says so).
         return general_mat_mul(alpha, a, b, beta, c);
     }
