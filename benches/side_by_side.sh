@@ -11,8 +11,9 @@
 #                    side and needs the MNIST files ($MINITRAINER_MNIST, default ../shared/data/mnist)
 #   MINITRAINER_BIN  an already built workloads bench binary to run instead of `cargo bench`
 #                    (experiments with other features or allocator settings)
-# With THREADS > 1 minitrainer is built with ndarray's `matrixmultiply-threading` feature
-# (off by default): only its GEMMs use the threads.
+# Both sides get THREADS through their runtime controls: OMP_NUM_THREADS/MKL_NUM_THREADS for
+# PyTorch, MINITRAINER_NUM_THREADS for minitrainer (`minitrainer::set_num_threads`; only its
+# GEMMs large enough to pay for the hand-off use more than one thread). One build serves all.
 set -euo pipefail
 
 threads=${1:?usage: side_by_side.sh THREADS [ROUNDS] [REPS]}
@@ -23,18 +24,14 @@ ref=${TORCH_REFERENCE:-../shared/bench/torch_reference.py}
 workloads=${WORKLOADS:-all gemm}
 cd "$(dirname "$0")/.."
 
-features=()
-if [ "$threads" -gt 1 ]; then
-    features=(--features ndarray/matrixmultiply-threading)
-fi
 minitrainer() {
     if [ -n "${MINITRAINER_BIN:-}" ]; then
         "$MINITRAINER_BIN" 2>/dev/null
     else
-        cargo bench -q --bench workloads "${features[@]}" 2>/dev/null
+        cargo bench -q --bench workloads 2>/dev/null
     fi
 }
-[ -n "${MINITRAINER_BIN:-}" ] || cargo bench -q --bench workloads "${features[@]}" --no-run 2>/dev/null
+[ -n "${MINITRAINER_BIN:-}" ] || cargo bench -q --bench workloads --no-run 2>/dev/null
 
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
@@ -48,7 +45,7 @@ for round in $(seq "$rounds"); do
         else
             OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads "$py" "$ref" "$threads" "$which" "$reps" | tee -a "$raw"
         fi
-        MATMUL_NUM_THREADS=$threads MINITRAINER_TSV=$which MINITRAINER_REPS=$reps minitrainer |
+        MINITRAINER_NUM_THREADS=$threads MINITRAINER_TSV=$which MINITRAINER_REPS=$reps minitrainer |
             tee -a "$raw"
     done
 done

@@ -12,8 +12,8 @@
 //!
 //! ```sh
 //! cargo run --release --example mnist
-//! # two threads for the matrix products (see BENCHMARKS.md):
-//! MATMUL_NUM_THREADS=2 cargo run --release --example mnist --features ndarray/matrixmultiply-threading
+//! # one thread instead of the default two (`minitrainer::set_num_threads` in code):
+//! MINITRAINER_NUM_THREADS=1 cargo run --release --example mnist
 //! ```
 //!
 //! `tools/reference/mnist_torch.py` is the same loop in PyTorch.

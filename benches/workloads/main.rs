@@ -10,8 +10,8 @@
 //!   `minitrainer  WORKLOAD  THREADS  UNIT  VALUE`, as the PyTorch script does, so both
 //!   can be put in one table. `MINITRAINER_TSV` takes `all` (W1–W5, as the PyTorch script's
 //!   `all`) or a comma list of `w1,w2,w3,w4,w5,w6,gemm`; `MINITRAINER_REPS` sets the repetitions
-//!   (default 5); THREADS is `MATMUL_NUM_THREADS` (default 1: ndarray's GEMM is
-//!   single-threaded unless its `matrixmultiply-threading` feature is on).
+//!   (default 5); THREADS is `minitrainer::num_threads()`, set with `MINITRAINER_NUM_THREADS`
+//!   (default: 2 on a machine with 2 cores or more; only large GEMMs use the second thread).
 //!
 //! The training workloads use the library's optimizers (`minitrainer::optim`: SGD for W1/W2,
 //! Adam for W3 and W6) and its fused cross-entropy, as the PyTorch script uses `torch.optim` and
@@ -106,7 +106,7 @@ fn main() {
             .ok()
             .and_then(|r| r.parse().ok())
             .unwrap_or(5);
-        let threads = std::env::var("MATMUL_NUM_THREADS").unwrap_or_else(|_| "1".to_owned());
+        let threads = minitrainer::num_threads().to_string();
         Tsv { threads, reps }.run(&which.to_lowercase());
         return;
     }

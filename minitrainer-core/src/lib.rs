@@ -26,6 +26,7 @@ pub mod pretrained;
 pub mod registry;
 pub mod suggest;
 pub mod tensor;
+pub mod threads;
 pub mod train;
 pub mod weights;
 
@@ -40,6 +41,7 @@ pub use ndarray;
 
 pub use error::{Error, Result};
 pub use tensor::Tensor;
+pub use threads::{num_threads, set_num_threads};
 
 #[doc(hidden)]
 pub mod __private;

@@ -7,7 +7,7 @@ use ndarray::{Array1, Array3, ArrayD, ArrayView1, ArrayView2, ArrayViewD, Axis, 
 
 use crate::tensor::Tensor;
 use crate::tensor::broadcast::broadcast_shape;
-use crate::tensor::gemm::{gemm_into, product};
+use crate::tensor::gemm::{gemm_into, product, row_times_columns};
 use crate::tensor::op::Op;
 
 impl Tensor {
@@ -130,37 +130,20 @@ pub(crate) fn matmul_arrays(
 }
 
 /// `x · b` for a row vector `x` (`[m]`) and `b` (`[m, p]`), reading `b` in its memory order:
-/// one [`dot`] per column when columns are contiguous (a transposed weight, as in `Linear`),
-/// else one `out += x[k] · b[k, ..]` per row.
+/// the SIMD vector-matrix kernel of the GEMM door when columns are contiguous (a transposed
+/// weight, as in `Linear`), else one `out += x[k] · b[k, ..]` per row.
 fn row_times_matrix(x: ArrayView1<'_, f32>, b: ArrayView2<'_, f32>) -> Array1<f32> {
     let columns = b.t();
-    if let (Some(x), Some(columns)) = (x.as_slice(), columns.as_slice())
-        && !x.is_empty()
-    {
-        return columns.chunks_exact(x.len()).map(|c| dot(x, c)).collect();
+    if let (Some(x), Some(columns)) = (x.as_slice(), columns.as_slice()) {
+        let mut out = vec![0.0; b.ncols()];
+        row_times_columns(x, columns, &mut out);
+        return Array1::from_vec(out);
     }
     let mut out = Array1::zeros(b.ncols());
     for (&weight, row) in x.iter().zip(b.rows()) {
         out.scaled_add(weight, &row);
     }
     out
-}
-
-/// `Σ x[i]·y[i]` over equal-length slices, in 16 independent lanes so that the compiler
-/// emits full-width vector code (ndarray's `dot` compiles to 2-float loads here).
-fn dot(x: &[f32], y: &[f32]) -> f32 {
-    const LANES: usize = 16;
-    let (xs, ys) = (x.chunks_exact(LANES), y.chunks_exact(LANES));
-    let tail: f32 = (xs.remainder().iter().zip(ys.remainder()))
-        .map(|(a, b)| a * b)
-        .sum();
-    let mut lanes = [0.0_f32; LANES];
-    for (xc, yc) in xs.zip(ys) {
-        for i in 0..LANES {
-            lanes[i] += xc[i] * yc[i];
-        }
-    }
-    lanes.iter().sum::<f32>() + tail
 }
 
 /// `view` with its last two axes swapped (a transpose of each matrix, as a stride swap).
@@ -221,17 +204,18 @@ mod tests {
     #[test]
     fn a_single_row_matches_the_same_row_of_a_batched_product() {
         let mut rng = seeded_rng(0);
-        // 37 = two 16-lane chunks and a tail of 5 in `dot`.
+        // 37 = two 16-lane vectors and a tail of 5 (AVX-512), or four 8-lane and a tail of 5.
         let x = Tensor::randn(&[2, 37], 0.0, 1.0, &mut rng);
-        let w = Tensor::randn(&[5, 37], 0.0, 1.0, &mut rng);
+        // 9 columns: two groups of four and one column on its own in the kernel.
+        let w = Tensor::randn(&[9, 37], 0.0, 1.0, &mut rng);
         // Both paths of the single-row product: columns contiguous (a transposed weight, as
         // in Linear) and rows contiguous (reshape copies to row-major).
         let transposed = w.transpose(0, 1);
-        for b in [transposed.clone(), transposed.reshape(&[37, 5])] {
+        for b in [transposed.clone(), transposed.reshape(&[37, 9])] {
             let batched = x.matmul(&b).to_vec();
             let single = x.narrow(0, 0, 1).matmul(&b);
-            assert_eq!(single.shape(), &[1, 5]);
-            for (s, e) in single.to_vec().iter().zip(&batched[..5]) {
+            assert_eq!(single.shape(), &[1, 9]);
+            for (s, e) in single.to_vec().iter().zip(&batched[..9]) {
                 assert!((s - e).abs() <= 1e-5 * e.abs().max(1.0), "{s} vs {e}");
             }
         }

@@ -1,0 +1,92 @@
+//! The one thread-count control of the runtime: every parallel path (today the GEMMs behind
+//! `matmul`, `Linear` and their gradients) asks [`num_threads`] at each call, so a change made
+//! with [`set_num_threads`] applies from the next operation on, on every thread.
+//!
+//! The default, resolved at first use: the `MINITRAINER_NUM_THREADS` environment variable when
+//! it holds a positive integer, else two threads when the machine has them (one when it has
+//! one). Two, not all cores: the products of a training step are small enough that a third
+//! and fourth thread cost more in hand-off than they give, and a machine is usually shared.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The environment variable read once for the default thread count.
+pub const NUM_THREADS_ENV: &str = "MINITRAINER_NUM_THREADS";
+
+/// The count set by [`set_num_threads`], or 0 while unresolved (the default applies).
+static NUM_THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// The default once resolved (0 while not yet read), so the environment is read once.
+static DEFAULT_THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of threads the runtime's parallel operations use (at least 1).
+///
+/// # Examples
+/// ```
+/// assert!(minitrainer_core::num_threads() >= 1);
+/// ```
+pub fn num_threads() -> usize {
+    match NUM_THREADS.load(Ordering::Relaxed) {
+        0 => default_threads(),
+        n => n,
+    }
+}
+
+/// Sets the number of threads of every parallel operation, for all threads of the process,
+/// from the next operation on (PyTorch's `torch.set_num_threads`). `1` runs everything on the
+/// calling thread; `0` returns to the default (`MINITRAINER_NUM_THREADS`, else up to two).
+///
+/// A product only uses a second thread when it is large enough to pay for the hand-off, so a
+/// higher count never slows small models down.
+///
+/// # Examples
+/// ```
+/// use minitrainer_core::{num_threads, set_num_threads};
+/// set_num_threads(1);
+/// assert_eq!(num_threads(), 1);
+/// set_num_threads(0); // back to the default
+/// assert!(num_threads() >= 1);
+/// ```
+pub fn set_num_threads(n: usize) {
+    NUM_THREADS.store(n, Ordering::Relaxed);
+}
+
+fn default_threads() -> usize {
+    match DEFAULT_THREADS.load(Ordering::Relaxed) {
+        0 => {
+            let resolved = parse_env(std::env::var(NUM_THREADS_ENV).ok().as_deref())
+                .unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, |cores| cores.get().min(2))
+                });
+            DEFAULT_THREADS.store(resolved, Ordering::Relaxed);
+            resolved
+        }
+        n => n,
+    }
+}
+
+/// A positive integer, surrounding blanks allowed; anything else is ignored (the machine's
+/// default applies), as `OMP_NUM_THREADS` is by most runtimes.
+fn parse_env(value: Option<&str>) -> Option<usize> {
+    value?.trim().parse().ok().filter(|&n| n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_env;
+
+    #[test]
+    fn the_environment_variable_takes_positive_integers_only() {
+        assert_eq!(parse_env(Some("3")), Some(3));
+        assert_eq!(parse_env(Some(" 2\n")), Some(2));
+        for ignored in [
+            None,
+            Some(""),
+            Some("0"),
+            Some("-1"),
+            Some("two"),
+            Some("1.5"),
+        ] {
+            assert_eq!(parse_env(ignored), None, "{ignored:?}");
+        }
+    }
+}
