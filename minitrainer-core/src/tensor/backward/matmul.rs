@@ -1,11 +1,12 @@
 //! Derivatives of the matrix products (`ops/matmul.rs`). Every product is a GEMM on views:
 //! transposes are stride swaps, never copies.
 
-use ndarray::ArrayD;
+use ndarray::{ArrayD, Ix2};
 
 use super::{Grads, Step};
 use crate::tensor::broadcast::sum_to_shape;
 use crate::tensor::gemm::product;
+use crate::tensor::ops::linear::column_sums;
 use crate::tensor::ops::matmul::{as_rows, last_two_swapped, matmul_arrays};
 
 pub(super) fn matmul(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
@@ -39,4 +40,27 @@ pub(super) fn matmul_t(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
         .needs(1)
         .then(|| product(&as_rows(grad.view()).t(), &as_rows(a.view()).view()).into_dyn());
     vec![grad_a, grad_w]
+}
+
+pub(super) fn linear(s: &Step<'_>, grad: &ArrayD<f32>) -> Grads {
+    // d(a·wᵀ + b)/da = grad·w ; d/dw = gradᵀ·a ; d/db = Σ_rows grad
+    let rows = as_rows(grad.view());
+    let w = s.input(1);
+    let grad_a = s.needs(0).then(|| {
+        let w = w.view().into_dimensionality::<Ix2>().unwrap_or_else(|e| {
+            panic!("minitrainer internal error: linear backward weight view: {e}")
+        });
+        product(&rows.view(), &w)
+            .into_shape_with_order(s.shape(0))
+            .unwrap_or_else(|e| panic!("minitrainer internal error: linear backward: {e}"))
+    });
+    let grad_w = s
+        .needs(1)
+        .then(|| product(&rows.t(), &as_rows(s.input(0).view()).view()).into_dyn());
+    let grad_b = (s.inputs.len() > 2 && s.needs(2)).then(|| column_sums(rows.view()).into_dyn());
+    let mut grads = vec![grad_a, grad_w];
+    if s.inputs.len() > 2 {
+        grads.push(grad_b);
+    }
+    grads
 }
