@@ -1,7 +1,7 @@
 //! The fused linear map `x · Wᵀ + b` (PyTorch's `F.linear`): one op, one output buffer, one
 //! GEMM, one graph node — instead of a product, a broadcast add and their two nodes.
 
-use ndarray::{Array2, ArrayD, ArrayView1, ArrayView2, Axis, Ix1, Ix2};
+use ndarray::{Array2, ArrayD, ArrayView1, ArrayView2, Axis, Ix1, Ix2, IxDyn};
 
 use crate::tensor::Tensor;
 use crate::tensor::gemm::gemm_into;
@@ -108,9 +108,11 @@ fn vector(view: ndarray::ArrayViewD<'_, f32>) -> ArrayView1<'_, f32> {
         .unwrap_or_else(|e| panic!("minitrainer internal error: linear bias view: {e}"))
 }
 
-/// The column sums of a `[rows, out]` matrix in one pass over its rows (the bias gradient).
-pub(crate) fn column_sums(grad: ArrayView2<'_, f32>) -> ndarray::Array1<f32> {
-    let mut sums = ndarray::Array1::<f32>::zeros(grad.ncols());
+/// The column sums of a `[rows, out]` matrix in one pass over its rows (the bias gradient),
+/// into `spare` (a cleared gradient buffer of shape `[out]`) when given.
+pub(crate) fn column_sums(grad: ArrayView2<'_, f32>, spare: Option<ArrayD<f32>>) -> ArrayD<f32> {
+    let mut sums = spare.unwrap_or_else(|| ArrayD::zeros(IxDyn(&[grad.ncols()])));
+    sums.fill(0.0);
     for row in grad.axis_iter(Axis(0)) {
         sums += &row;
     }
