@@ -1,6 +1,6 @@
 //! The workloads' models, data and training steps, shaped as in PyTorch's `torch_reference.py`.
 
-use minitrainer::nn::loss::{CrossEntropyLossConfig, cross_entropy};
+use minitrainer::nn::loss::{CrossEntropyLossConfig, MseLossConfig, cross_entropy, mse_loss};
 use minitrainer::optim::{Adam, AdamConfig, Optimizer, Sgd, SgdConfig};
 use minitrainer::prelude::*;
 use rand::RngExt;
@@ -25,7 +25,8 @@ pub(crate) fn mlp(dims: &[usize], init: &mut Init) -> Sequential {
 pub(crate) enum Loss {
     /// Softmax cross-entropy (the fused op, as `F.cross_entropy`) against class indices.
     CrossEntropy(Vec<usize>),
-    /// Mean squared error against a target of the prediction's shape.
+    /// Mean squared error (the fused op, as `F.mse_loss`) against a target of the
+    /// prediction's shape.
     Mse(Tensor),
 }
 
@@ -48,7 +49,8 @@ impl<O: Optimizer> Train<O> {
                 cross_entropy(&out, labels, &CrossEntropyLossConfig::default())
                     .expect("the bench's labels are in range")
             }
-            Loss::Mse(target) => out.sub(target).powf(2.0).mean(),
+            Loss::Mse(target) => mse_loss(&out, target, &MseLossConfig::default())
+                .expect("the bench's target has the prediction's shape"),
         };
         loss.backward();
         self.optimizer.step();

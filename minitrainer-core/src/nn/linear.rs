@@ -102,19 +102,9 @@ impl Forward for Linear {
                 format_args!("{:?}", input.shape()),
             );
         }
-        // `x · Wᵀ` reading W in its [out, in] layout: no transposed copy per call.
-        let output = match input.ndim() {
-            // A single sample: treat it as a batch of one, then drop the batch axis.
-            1 => input
-                .reshape(&[1, input.numel()])
-                .matmul_t(&self.weight)
-                .reshape(&[self.out_features()]),
-            _ => input.matmul_t(&self.weight),
-        };
-        match &self.bias {
-            Some(bias) => output.add(bias),
-            None => output,
-        }
+        // One fused op: `x · Wᵀ + b` reading W in its [out, in] layout, the bias as the
+        // GEMM's starting value (one buffer, one graph node; a 1-D input gives `[out]`).
+        input.linear(&self.weight, self.bias.as_deref())
     }
 }
 

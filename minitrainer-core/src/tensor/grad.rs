@@ -1,6 +1,9 @@
 //! The gradient side of a tensor: reading the accumulated gradient (copied, or borrowed for
 //! the length of a closure), clearing it, and the optimizer's in-place update that reads it.
 //!
+//! Clearing keeps the buffer as a spare: the next `backward` writes the new gradient into it
+//! (a weight's GEMM output) instead of allocating and zero-filling one per step.
+//!
 //! Locks: the value and the gradient sit behind separate `RwLock`s. Only
 //! [`Tensor::update_with_grad`] holds both, always value first, then gradient; `backward`
 //! never holds a value lock while taking a gradient lock, so the two cannot deadlock.
@@ -8,6 +11,13 @@
 use ndarray::ArrayD;
 
 use super::{Tensor, read, write};
+
+/// A tensor's gradient, and the buffer of a cleared one kept for the next `backward`.
+#[derive(Default)]
+pub(super) struct GradSlot {
+    grad: Option<ArrayD<f32>>,
+    spare: Option<ArrayD<f32>>,
+}
 
 impl Tensor {
     /// A copy of the accumulated gradient, if `backward` has reached this tensor.
@@ -17,7 +27,7 @@ impl Tensor {
     /// without the copy (an optimizer, every parameter, every step), use
     /// [`Tensor::with_grad`] or [`Tensor::update_with_grad`].
     pub fn grad(&self) -> Option<ArrayD<f32>> {
-        read(&self.inner.grad).clone()
+        read(&self.inner.grad).grad.clone()
     }
 
     /// Calls `f` with the accumulated gradient, borrowed rather than copied (`None` when
@@ -43,7 +53,7 @@ impl Tensor {
     /// # Ok::<(), minitrainer_core::Error>(())
     /// ```
     pub fn with_grad<R>(&self, f: impl FnOnce(Option<&ArrayD<f32>>) -> R) -> R {
-        f(read(&self.inner.grad).as_ref())
+        f(read(&self.inner.grad).grad.as_ref())
     }
 
     /// Rewrites the accumulated gradient in place (gradient clipping), if there is one;
@@ -68,7 +78,7 @@ impl Tensor {
     /// ```
     pub fn update_grad(&self, f: impl FnOnce(&mut ArrayD<f32>)) -> bool {
         let mut slot = write(&self.inner.grad);
-        let Some(grad) = slot.as_mut() else {
+        let Some(grad) = slot.grad.as_mut() else {
             return false;
         };
         let shape = grad.shape().to_vec();
@@ -81,9 +91,17 @@ impl Tensor {
         true
     }
 
-    /// Clears the accumulated gradient.
+    /// Clears the accumulated gradient: [`Tensor::grad`] is `None` until the next `backward`
+    /// reaches this tensor (PyTorch's `zero_grad(set_to_none=True)`).
+    ///
+    /// The cleared buffer is kept and reused by the next `backward` for the new gradient, so
+    /// a training loop allocates no gradient buffers after its first step; the memory is the
+    /// gradient's, held as if it had not been cleared.
     pub fn zero_grad(&self) {
-        *write(&self.inner.grad) = None;
+        let mut slot = write(&self.inner.grad);
+        if let Some(grad) = slot.grad.take() {
+            slot.spare = Some(grad);
+        }
     }
 
     /// Updates the value in place from the accumulated gradient, without copying either: the
@@ -120,7 +138,7 @@ impl Tensor {
     pub fn update_with_grad(&self, f: impl FnOnce(&mut ArrayD<f32>, Option<&ArrayD<f32>>)) {
         let mut value = write(&self.inner.data);
         let grad = read(&self.inner.grad);
-        f(&mut value, grad.as_ref());
+        f(&mut value, grad.grad.as_ref());
         assert!(
             value.shape() == self.shape(),
             "update_with_grad: the update changed the shape from {:?} to {:?}",
@@ -132,9 +150,31 @@ impl Tensor {
     /// Adds `grad` into the stored gradient (the first call stores it without copying).
     pub(crate) fn accumulate_grad(&self, grad: ArrayD<f32>) {
         let mut slot = write(&self.inner.grad);
-        match slot.as_mut() {
+        match slot.grad.as_mut() {
             Some(existing) => *existing += &grad,
-            None => *slot = Some(grad),
+            None => {
+                // At most one buffer per leaf: a spare left unused (the gradient came from an
+                // op that allocates its own) is freed.
+                slot.grad = Some(grad);
+                slot.spare = None;
+            }
         }
+    }
+
+    /// The buffer of this leaf's cleared gradient, to write its next gradient into, when it
+    /// has no gradient now and the buffer is row-major of `shape`. Its values are stale: the
+    /// caller overwrites every element. Take it before reading any tensor's value (the lock
+    /// order of this module: never a gradient lock while a value lock is held).
+    pub(crate) fn take_spare_grad(&self, shape: &[usize]) -> Option<ArrayD<f32>> {
+        if !self.is_leaf() {
+            return None;
+        }
+        let mut slot = write(&self.inner.grad);
+        if slot.grad.is_some() {
+            return None;
+        }
+        slot.spare
+            .take()
+            .filter(|spare| spare.shape() == shape && spare.is_standard_layout())
     }
 }

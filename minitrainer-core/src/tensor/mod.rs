@@ -62,7 +62,7 @@ struct Inner {
     // The shape never changes after creation; keeping it outside the lock lets `shape()` borrow.
     shape: Vec<usize>,
     data: RwLock<ArrayD<f32>>,
-    grad: RwLock<Option<ArrayD<f32>>>,
+    grad: RwLock<grad::GradSlot>,
     requires_grad: AtomicBool,
     // `None` for leaves (created by the user, not by an op).
     node: Option<Node>,
@@ -114,7 +114,7 @@ impl Tensor {
                 id: TensorId::fresh(),
                 shape: data.shape().to_vec(),
                 data: RwLock::new(data),
-                grad: RwLock::new(None),
+                grad: RwLock::new(grad::GradSlot::default()),
                 requires_grad: AtomicBool::new(requires_grad),
                 node,
             }),

@@ -51,6 +51,8 @@ pub(crate) enum Op {
     MatMul,
     /// `a · wᵀ` for a matrix `w`, read in place.
     MatMulT,
+    /// `a · wᵀ + b` (inputs `[a, w, b]`, or `[a, w]` without bias): `F.linear`.
+    Linear,
 
     // ---- shape (inputs: [a], or all concatenated tensors) -----------------------------------
     /// Axes permuted: output axis `i` is input axis `perm[i]`.

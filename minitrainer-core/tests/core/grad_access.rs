@@ -107,3 +107,49 @@ fn update_grad_rewrites_the_stored_gradient_in_place() -> TestResult {
     assert_eq!(borrowed(&w), Some(vec![1.0, -2.0]));
     Ok(())
 }
+
+/// The address of the stored gradient's buffer.
+fn buffer(t: &Tensor) -> Option<*const f32> {
+    t.with_grad(|g| g.map(|g| g.as_ptr()))
+}
+
+#[test]
+fn a_cleared_gradient_buffer_is_reused_and_its_stale_values_never_show() -> TestResult {
+    let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2])?;
+    let w = Tensor::from_vec(vec![1.0, 0.0, 0.0, 1.0, 1.0, 1.0], &[3, 2])?;
+    w.set_requires_grad(true);
+    let b = leaf(vec![0.5, 0.0, -0.5])?;
+    let r = Tensor::from_vec(vec![1.0, -2.0, 3.0, 0.5, 0.25, -1.0], &[2, 3])?;
+    // Both weight-gradient paths: the fused linear op and `matmul_t` plus a broadcast add.
+    let steps: [fn(&Tensor, &Tensor, &Tensor) -> Tensor; 2] = [
+        |x, w, b| x.linear(w, Some(b)),
+        |x, w, b| x.matmul_t(w).add(b),
+    ];
+    for step in steps {
+        w.zero_grad();
+        b.zero_grad();
+        step(&x, &w, &b).mul(&r).sum().backward();
+        let first = (w.grad(), b.grad());
+        let addresses = (buffer(&w), buffer(&b));
+        for _ in 0..2 {
+            // Poison the buffers: a kernel reading them would show NaN in the next gradient.
+            w.update_grad(|g| g.fill(f32::NAN));
+            b.update_grad(|g| g.fill(f32::INFINITY));
+            w.zero_grad();
+            b.zero_grad();
+            assert!(w.grad().is_none() && b.grad().is_none());
+            step(&x, &w, &b).mul(&r).sum().backward();
+            assert_eq!((w.grad(), b.grad()), first);
+        }
+        assert_eq!(buffer(&w), addresses.0, "the weight's buffer is reused");
+    }
+    // Without clearing, gradients still accumulate.
+    x.linear(&w, Some(&b)).mul(&r).sum().backward();
+    let twice: Vec<f32> = w.grad().ok_or("grad")?.iter().copied().collect();
+    x.linear(&w, Some(&b)).mul(&r).sum().backward();
+    let thrice: Vec<f32> = w.grad().ok_or("grad")?.iter().copied().collect();
+    for (t2, t3) in twice.iter().zip(&thrice) {
+        assert_eq!(t3 - t2, t2 / 2.0);
+    }
+    Ok(())
+}

@@ -4,4 +4,5 @@ mod broadcast_props;
 mod grad_access;
 mod gradcheck;
 mod indices;
+mod linear;
 mod tensor;

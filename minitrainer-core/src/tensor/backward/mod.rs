@@ -20,6 +20,7 @@ mod reduce;
 mod shape;
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::RwLockReadGuard;
 
 use ndarray::ArrayD;
@@ -51,7 +52,7 @@ impl Tensor {
              grad, or it was computed under `no_grad()` (grad enabled now: {})",
             is_grad_enabled()
         );
-        let mut pending: HashMap<TensorId, ArrayD<f32>> = HashMap::new();
+        let mut pending: IdMap<ArrayD<f32>> = IdMap::default();
         pending.insert(self.id(), ArrayD::ones(self.shape()));
         for tensor in topological_order(self).iter().rev() {
             let Some(grad) = pending.remove(&tensor.id()) else {
@@ -84,7 +85,7 @@ impl Tensor {
 /// Every tensor `root` depends on through tensors that require grad, each after its inputs.
 fn topological_order(root: &Tensor) -> Vec<Tensor> {
     let mut order = Vec::new();
-    let mut visited = HashSet::new();
+    let mut visited: HashSet<TensorId, IdHash> = HashSet::default();
     // (tensor, inputs already pushed): a tensor is emitted on its second visit, after its inputs.
     let mut stack = vec![(root.clone(), false)];
     while let Some((tensor, expanded)) = stack.pop() {
@@ -107,6 +108,32 @@ fn topological_order(root: &Tensor) -> Vec<Tensor> {
     }
     order
 }
+
+/// Hashes a [`TensorId`] with one multiplication (Fibonacci hashing). The ids are a counter
+/// this process hands out, so SipHash's resistance to chosen keys buys nothing, while its cost
+/// is most of the bookkeeping of a small graph's backward pass.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for `TensorId` (it hashes one `u64`); correct for anything else.
+        for &byte in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdHash = BuildHasherDefault<IdHasher>;
+type IdMap<V> = HashMap<TensorId, V, IdHash>;
 
 /// The gradients of an op's inputs, in input order; `None` for an input that does not require
 /// grad (nothing is computed for it).
@@ -163,6 +190,7 @@ fn input_grads(node: &Node, out: &Tensor, grad: ArrayD<f32>) -> Grads {
         Op::Clamp { min, max } => arithmetic::clamp(s, grad, *min, *max),
         Op::MatMul => matmul::matmul(s, &grad),
         Op::MatMulT => matmul::matmul_t(s, &grad),
+        Op::Linear => matmul::linear(s, &grad),
         Op::Permute(perm) => shape::permute(grad, perm),
         Op::Reshape => shape::reshape(s, grad),
         Op::Cat { axis } => shape::cat(s, &grad, *axis),

@@ -8,6 +8,7 @@
 pub(crate) mod activation;
 mod arithmetic;
 pub(crate) mod index;
+pub(crate) mod linear;
 pub(crate) mod loss;
 pub(crate) mod matmul;
 mod reduce;

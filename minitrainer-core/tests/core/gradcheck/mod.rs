@@ -227,6 +227,32 @@ fn cases() -> Vec<Case> {
             &[plain(&[1, 4]), plain(&[3, 4])],
             |t| t[0].matmul_t(&t[1]),
         ),
+        // d(a·wᵀ + b)/da = grad·w ; d/dw = gradᵀ·a ; d/db = Σ_rows grad
+        case(
+            "linear [3,4]·[5,4]ᵀ + [5]",
+            &[plain(&[3, 4]), plain(&[5, 4]), plain(&[5])],
+            |t| t[0].linear(&t[1], Some(&t[2])),
+        ),
+        case(
+            "linear transposed leaves",
+            &[transposed(&[3, 4]), transposed(&[2, 4]), plain(&[2])],
+            |t| t[0].linear(&t[1], Some(&t[2])),
+        ),
+        case(
+            "linear [2,3,4]·[5,4]ᵀ + [5]",
+            &[plain(&[2, 3, 4]), plain(&[5, 4]), plain(&[5])],
+            |t| t[0].linear(&t[1], Some(&t[2])),
+        ),
+        case(
+            "linear one sample [4]·[3,4]ᵀ + [3]",
+            &[plain(&[4]), plain(&[3, 4]), plain(&[3])],
+            |t| t[0].linear(&t[1], Some(&t[2])),
+        ),
+        case(
+            "linear without bias [3,4]·[5,4]ᵀ",
+            &[plain(&[3, 4]), plain(&[5, 4])],
+            |t| t[0].linear(&t[1], None),
+        ),
         // ---- shape ----
         case("transpose", &[plain(&[2, 3, 4])], |t| t[0].transpose(0, 2)),
         case("permute", &[plain(&[2, 3, 4])], |t| {
