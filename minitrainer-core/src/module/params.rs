@@ -63,16 +63,10 @@ pub(super) fn each<'a>(root: &'a dyn Module, f: impl FnMut(&'a Param)) {
     root.visit(&mut Each(f));
 }
 
-fn count(root: &dyn Module) -> usize {
-    let mut count = 0;
-    each(root, |_| count += 1);
-    count
-}
-
-// Both collections are sized by a counting walk first: a walk is far cheaper than the
-// reallocations (and copies) of a growing `Vec`.
+// The `Vec`s grow by doubling: sizing them with a counting walk first was measured slower
+// (callgrind and criterion on W5) — the walk costs more than the few reallocations.
 pub(super) fn named_parameters(root: &dyn Module) -> Vec<(String, Param)> {
-    let mut out = Vec::with_capacity(count(root));
+    let mut out = Vec::new();
     visit_named(root, |name, param| {
         out.push((name.to_owned(), param.clone()))
     });
@@ -80,7 +74,7 @@ pub(super) fn named_parameters(root: &dyn Module) -> Vec<(String, Param)> {
 }
 
 pub(super) fn parameters(root: &dyn Module) -> Vec<Param> {
-    let mut out = Vec::with_capacity(count(root));
+    let mut out = Vec::new();
     each(root, |param| out.push(param.clone()));
     out
 }
