@@ -1,14 +1,77 @@
-//! `call` without hooks vs `forward`, and `named_parameters` over a deep stack (W5).
-//! Run: `cargo bench --bench module`.
+//! `call` without hooks vs `forward`, and the named traversal of a deep stack (W5: 200 ×
+//! `Linear(64, 64)`, 400 parameters) through a derived struct and through `Sequential`.
+//!
+//! Run: `cargo bench --bench module`. With `MINITRAINER_PROFILE=N` it skips criterion and runs
+//! each traversal `N` times through the `#[inline(never)]` function `profiled`, for
+//! `valgrind --tool=callgrind --toggle-collect='module::profiled'` (instructions per traversal
+//! = the total / N; see `benches/results/2026-12-06/names.md`); `MINITRAINER_PROFILE_ONLY`
+//! keeps the `model/traversal` names that contain it.
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use minitrainer::prelude::*;
 
 #[derive(Module)]
 struct Stack {
     layers: Vec<Linear>,
+}
+
+fn stack() -> Stack {
+    let mut init = Init::seeded(0);
+    Stack {
+        layers: (0..200)
+            .map(|_| Linear::build(&LinearConfig::new(64, 64), &mut init))
+            .collect(),
+    }
+}
+
+/// The workloads' W5 model: children `0` … `199` of a `Sequential`, as `nn.Sequential`.
+fn sequential() -> Sequential {
+    let mut init = Init::seeded(0);
+    (0..200).fold(Sequential::new(), |net, _| {
+        net.push(Linear::build(&LinearConfig::new(64, 64), &mut init))
+    })
+}
+
+/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`.
+fn sum_numel_named(model: &dyn Module) -> usize {
+    model
+        .named_parameters()
+        .iter()
+        .map(|(_, p)| p.numel())
+        .sum()
+}
+
+/// `sum(p.numel() for p in model.parameters())`.
+fn sum_numel(model: &dyn Module) -> usize {
+    model.parameters().iter().map(|p| p.numel()).sum()
+}
+
+/// The same sum through the borrowed-name walk: every name built, none allocated.
+fn sum_numel_visit(model: &dyn Module) -> usize {
+    let mut total = 0;
+    model.visit_parameters(&mut |name, p| {
+        black_box(name);
+        total += p.numel();
+    });
+    total
+}
+
+type Traversal = fn(&dyn Module) -> usize;
+
+const TRAVERSALS: [(&str, Traversal); 3] = [
+    ("named_parameters_sum_numel", sum_numel_named),
+    ("visit_parameters_sum_numel", sum_numel_visit),
+    ("parameters_sum_numel", sum_numel),
+];
+
+/// W5 as a derived struct over a `Vec` and as the workloads' `Sequential`.
+fn models() -> [(&'static str, Box<dyn Module>); 2] {
+    [
+        ("derived_vec_200_linear", Box::new(stack())),
+        ("sequential_200_linear", Box::new(sequential())),
+    ]
 }
 
 fn call_vs_forward(c: &mut Criterion) {
@@ -26,23 +89,45 @@ fn call_vs_forward(c: &mut Criterion) {
     group.finish();
 }
 
-fn named_parameters_w5(c: &mut Criterion) {
-    let mut init = Init::seeded(0);
-    let stack = Stack {
-        layers: (0..200)
-            .map(|_| Linear::build(&LinearConfig::new(64, 64), &mut init))
-            .collect(),
-    };
-    c.bench_function("named_parameters_200_linear_sum_numel", |b| {
-        b.iter(|| {
-            black_box(&stack)
-                .named_parameters()
-                .iter()
-                .map(|(_, p)| p.numel())
-                .sum::<usize>()
-        })
-    });
+fn traversal_w5(c: &mut Criterion) {
+    for (model_name, model) in &models() {
+        let mut group = c.benchmark_group(*model_name);
+        for (name, traverse) in TRAVERSALS {
+            assert_eq!(traverse(&**model), 200 * (64 * 64 + 64));
+            group.bench_function(name, |b| b.iter(|| traverse(black_box(&**model))));
+        }
+        group.finish();
+    }
 }
 
-criterion_group!(benches, call_vs_forward, named_parameters_w5);
-criterion_main!(benches);
+#[inline(never)]
+fn profiled(traverse: Traversal, model: &dyn Module, iters: usize) -> usize {
+    (0..iters).map(|_| traverse(black_box(model))).sum()
+}
+
+/// `MINITRAINER_PROFILE=N`: each selected traversal `N` times in one `profiled` call.
+fn profile(iters: usize) {
+    let only = std::env::var("MINITRAINER_PROFILE_ONLY").unwrap_or_default();
+    for (model_name, model) in models() {
+        for (name, traverse) in TRAVERSALS {
+            let label = format!("{model_name}/{name}");
+            if label.contains(&only) {
+                println!("{label}: {}", profiled(traverse, &*model, iters));
+            }
+        }
+    }
+}
+
+criterion_group!(benches, call_vs_forward, traversal_w5);
+
+fn main() {
+    if let Some(iters) = std::env::var("MINITRAINER_PROFILE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        profile(iters);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

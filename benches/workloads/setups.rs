@@ -126,12 +126,25 @@ pub(crate) fn w5() -> Sequential {
     })
 }
 
+/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`: owned names, as
+/// `named_parameters()` returns them.
 pub(crate) fn sum_numel_named(model: &Sequential) -> usize {
     model
         .named_parameters()
         .iter()
         .map(|(_, p)| p.numel())
         .sum()
+}
+
+/// The same sum through `visit_parameters`: every name built (borrowed), none allocated —
+/// the lazy walk PyTorch's generator is.
+pub(crate) fn sum_numel_visit(model: &Sequential) -> usize {
+    let mut total = 0;
+    model.visit_parameters(&mut |name, p| {
+        std::hint::black_box(name);
+        total += p.numel();
+    });
+    total
 }
 
 pub(crate) fn sum_numel(model: &Sequential) -> usize {

@@ -7,7 +7,9 @@ use std::time::Instant;
 use minitrainer::prelude::*;
 
 use crate::mnist::W6;
-use crate::setups::{Train, gemm_operands, sum_numel, sum_numel_named, w1, w2, w3, w4, w5};
+use crate::setups::{
+    Train, gemm_operands, sum_numel, sum_numel_named, sum_numel_visit, w1, w2, w3, w4, w5,
+};
 use minitrainer::optim::Optimizer;
 
 pub(crate) struct Tsv {
@@ -105,8 +107,10 @@ impl Tsv {
         let model = w5();
         assert_eq!(sum_numel_named(&model), 200 * (64 * 64 + 64));
         type Traverse = fn(&Sequential) -> usize;
-        let variants: [(&str, Traverse); 2] = [
+        // `(named-visit)` has no PyTorch line of its own: compare it with `(named)`.
+        let variants: [(&str, Traverse); 3] = [
             ("W5-param-traversal(named)", sum_numel_named),
+            ("W5-param-traversal(named-visit)", sum_numel_visit),
             ("W5-param-traversal(parameters)", sum_numel),
         ];
         for (name, traverse) in variants {

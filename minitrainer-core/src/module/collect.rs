@@ -1,44 +1,7 @@
-//! The visitors behind `Module`'s provided methods: names, lookup, `apply`, train/eval.
+//! The visitors behind `Module`'s provided methods: module names, lookup, `apply`, train/eval
+//! (the parameter walks are in `params.rs`).
 
-use super::{Buffer, FieldName, Module, ModuleError, Param, PathStack, Visitor, VisitorMut};
-
-pub(super) fn named_parameters(root: &dyn Module) -> Vec<(String, Param)> {
-    named_state(root).params
-}
-
-pub(super) fn named_buffers(root: &dyn Module) -> Vec<(String, Buffer)> {
-    named_state(root).buffers
-}
-
-/// Every parameter and buffer under `root`, with its dotted path, in field order.
-#[derive(Default)]
-struct NamedState {
-    path: PathStack,
-    params: Vec<(String, Param)>,
-    buffers: Vec<(String, Buffer)>,
-}
-
-impl<'a> Visitor<'a> for NamedState {
-    fn enter_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
-        self.path.push(name.name);
-    }
-    fn exit_module(&mut self, _: FieldName<'_>, _: &'a dyn Module) {
-        self.path.pop();
-    }
-    fn param(&mut self, name: FieldName<'_>, param: &'a Param) {
-        self.params.push((self.path.join(name.name), param.clone()));
-    }
-    fn buffer(&mut self, name: FieldName<'_>, buffer: &'a Buffer) {
-        self.buffers
-            .push((self.path.join(name.name), buffer.clone()));
-    }
-}
-
-fn named_state(root: &dyn Module) -> NamedState {
-    let mut visitor = NamedState::default();
-    root.visit(&mut visitor);
-    visitor
-}
+use super::{FieldName, Module, ModuleError, PathStack, Visitor, VisitorMut};
 
 /// Collects modules down to `max_depth` levels below the root (`usize::MAX`: all).
 struct Modules<'a> {

@@ -3,23 +3,30 @@
 
 use std::collections::BTreeMap;
 
+use super::index_name::with_index_name;
 use super::{FieldName, Module, ModuleField, Visitor, VisitorMut};
 
-fn visit_indexed<'a, T: ModuleField + 'a>(
+/// Reports `items` named `0`, `1`, ... (lists and `Sequential`).
+pub(crate) fn visit_indexed<'a, T: ModuleField + ?Sized + 'a>(
     items: impl Iterator<Item = &'a T>,
     visitor: &mut dyn Visitor<'a>,
 ) {
     for (index, item) in items.enumerate() {
-        item.visit_field(FieldName::new(&index.to_string()), visitor);
+        with_index_name(index, |name| {
+            item.visit_field(FieldName::new(name), visitor)
+        });
     }
 }
 
-fn visit_indexed_mut<'a, T: ModuleField + 'a>(
+/// Mutable twin of [`visit_indexed`].
+pub(crate) fn visit_indexed_mut<'a, T: ModuleField + ?Sized + 'a>(
     items: impl Iterator<Item = &'a mut T>,
     visitor: &mut dyn VisitorMut,
 ) {
     for (index, item) in items.enumerate() {
-        item.visit_field_mut(FieldName::new(&index.to_string()), visitor);
+        with_index_name(index, |name| {
+            item.visit_field_mut(FieldName::new(name), visitor);
+        });
     }
 }
 

@@ -49,15 +49,16 @@ pub(super) fn set_frozen(
     pattern: &str,
     frozen: bool,
 ) -> Result<usize, ModuleError> {
-    let params = root.named_parameters();
     let mut count = 0;
-    for (name, param) in &params {
+    root.visit_parameters(&mut |name, param| {
         if matches(pattern, name) {
             param.set_frozen(frozen);
             count += 1;
         }
-    }
+    });
     if count == 0 {
+        // Names are only built when there is a typo to correct.
+        let params = root.named_parameters();
         let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
         return Err(ModuleError::NoMatch {
             pattern: pattern.to_owned(),
@@ -143,18 +144,14 @@ pub struct ParamSummary {
 }
 
 impl ParamSummary {
-    pub(super) fn of(params: &[(String, Param)]) -> Self {
-        let mut summary = ParamSummary::default();
-        for (_, param) in params {
-            if param.is_frozen() {
-                summary.frozen_tensors += 1;
-                summary.frozen += param.numel();
-            } else {
-                summary.trainable_tensors += 1;
-                summary.trainable += param.numel();
-            }
+    pub(super) fn add(&mut self, param: &Param) {
+        if param.is_frozen() {
+            self.frozen_tensors += 1;
+            self.frozen += param.numel();
+        } else {
+            self.trainable_tensors += 1;
+            self.trainable += param.numel();
         }
-        summary
     }
 
     /// Trainable plus frozen elements.

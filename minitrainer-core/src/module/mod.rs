@@ -23,8 +23,10 @@ mod freeze;
 mod generator;
 mod generator_states;
 mod hooks;
+mod index_name;
 mod mode_guard;
 mod param;
+mod params;
 mod plain_data;
 mod state_dict;
 mod transparent;
@@ -48,6 +50,8 @@ pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
 // The glob matcher of `freeze` and its pattern suggestions, shared with the optimizer's
 // parameter groups.
+// List items are named by index without formatting a `String` (`Sequential` too).
+pub(crate) use containers::{visit_indexed, visit_indexed_mut};
 pub(crate) use freeze::{matches as path_matches, suggest as suggest_pattern};
 pub(crate) use transparent::transparent_module;
 
@@ -120,31 +124,56 @@ pub trait Module: Any + AsDynModule + ModuleField {
 
     // ---- names and traversal ----------------------------------------------------------------
 
-    /// Every parameter with its dotted path, in field order.
+    /// Calls `f` on every parameter with its dotted path, in field order — the names of
+    /// [`Module::named_parameters`] without allocating them: each is borrowed from one buffer
+    /// for the duration of its call (copy it with `to_owned` to keep it). The fastest walk;
+    /// `&'a Param` may be kept as long as the module is borrowed.
+    ///
+    /// # Examples
+    /// ```
+    /// # use minitrainer_core as minitrainer;
+    /// use minitrainer::build::{Build, Init};
+    /// use minitrainer::module::Module;
+    /// use minitrainer::nn::{Linear, LinearConfig, Sequential};
+    /// let mut init = Init::seeded(0);
+    /// let net = Sequential::new().push(Linear::build(&LinearConfig::new(4, 2), &mut init));
+    /// let mut total = 0;
+    /// net.visit_parameters(&mut |name, param| {
+    ///     assert!(name == "0.weight" || name == "0.bias");
+    ///     total += param.numel();
+    /// });
+    /// assert_eq!(total, 4 * 2 + 2);
+    /// ```
+    fn visit_parameters<'a>(&'a self, f: &mut dyn FnMut(&str, &'a Param)) {
+        params::visit_named(self.as_dyn_module(), f);
+    }
+
+    /// Every parameter with its dotted path, in field order (one exact-length `String` per
+    /// name; [`Module::visit_parameters`] walks the same names without allocating).
     fn named_parameters(&self) -> Vec<(String, Param)> {
-        collect::named_parameters(self.as_dyn_module())
+        params::named_parameters(self.as_dyn_module())
     }
 
     /// Every parameter, in field order (handles share the values, so optimizers update the
     /// model through them).
     fn parameters(&self) -> Vec<Param> {
-        self.named_parameters()
-            .into_iter()
-            .map(|(_, p)| p)
-            .collect()
+        params::parameters(self.as_dyn_module())
     }
 
     /// The parameters that are not frozen: what an optimizer should update.
     fn trainable_parameters(&self) -> Vec<Param> {
-        self.parameters()
-            .into_iter()
-            .filter(|p| !p.is_frozen())
-            .collect()
+        let mut out = Vec::new();
+        params::each(self.as_dyn_module(), |p| {
+            if !p.is_frozen() {
+                out.push(p.clone());
+            }
+        });
+        out
     }
 
     /// Every buffer (persistent or not) with its dotted path, in field order.
     fn named_buffers(&self) -> Vec<(String, Buffer)> {
-        collect::named_buffers(self.as_dyn_module())
+        params::named_buffers(self.as_dyn_module())
     }
 
     /// This module (named `""`) and every descendant module with its dotted path, pre-order.
@@ -174,7 +203,9 @@ pub trait Module: Any + AsDynModule + ModuleField {
 
     /// Total number of parameter elements.
     fn num_parameters(&self) -> usize {
-        self.named_parameters().iter().map(|(_, p)| p.numel()).sum()
+        let mut total = 0;
+        params::each(self.as_dyn_module(), |p| total += p.numel());
+        total
     }
 
     // ---- train / eval -----------------------------------------------------------------------
@@ -205,9 +236,7 @@ pub trait Module: Any + AsDynModule + ModuleField {
 
     /// Clears the gradient of every parameter.
     fn zero_grad(&self) {
-        for (_, param) in self.named_parameters() {
-            param.zero_grad();
-        }
+        params::each(self.as_dyn_module(), |p| p.zero_grad());
     }
 
     /// Freezes every parameter whose path matches `pattern`: a glob where `*` matches any run
@@ -232,21 +261,19 @@ pub trait Module: Any + AsDynModule + ModuleField {
 
     /// Freezes every parameter.
     fn freeze_all(&self) {
-        for (_, param) in self.named_parameters() {
-            param.set_frozen(true);
-        }
+        params::each(self.as_dyn_module(), |p| p.set_frozen(true));
     }
 
     /// Unfreezes every parameter.
     fn unfreeze_all(&self) {
-        for (_, param) in self.named_parameters() {
-            param.set_frozen(false);
-        }
+        params::each(self.as_dyn_module(), |p| p.set_frozen(false));
     }
 
     /// Counts of trainable and frozen parameters.
     fn param_summary(&self) -> ParamSummary {
-        ParamSummary::of(&self.named_parameters())
+        let mut summary = ParamSummary::default();
+        params::each(self.as_dyn_module(), |p| summary.add(p));
+        summary
     }
 
     // ---- state dict -------------------------------------------------------------------------

@@ -76,9 +76,14 @@ pub trait VisitorMut {
 }
 
 /// Turns enter/exit events into dotted paths: push on enter, pop on exit, `join` for a leaf.
+///
+/// The path lives in one reusable `String` (segments are appended and truncated away), so a
+/// walk allocates only when the deepest path so far grows; [`PathStack::as_str`] borrows it.
 #[derive(Clone, Debug, Default)]
 pub struct PathStack {
-    segments: Vec<String>,
+    path: String,
+    // `path.len()` before each pushed segment: where `pop` truncates back to.
+    starts: Vec<usize>,
 }
 
 impl PathStack {
@@ -88,33 +93,104 @@ impl PathStack {
     }
 
     /// Descends into `name`.
+    #[inline]
     pub fn push(&mut self, name: &str) {
-        self.segments.push(name.to_owned());
+        self.starts.push(self.path.len());
+        if self.starts.len() > 1 {
+            self.path.push('.');
+        }
+        self.path.push_str(name);
     }
 
-    /// Goes back up one level.
+    /// Goes back up one level (nothing at the root).
+    #[inline]
     pub fn pop(&mut self) {
-        self.segments.pop();
+        if let Some(start) = self.starts.pop() {
+            self.path.truncate(start);
+        }
     }
 
     /// Depth below the root.
+    #[inline]
     pub fn depth(&self) -> usize {
-        self.segments.len()
+        self.starts.len()
+    }
+
+    /// The current module's path (`""` at the root), borrowed.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+
+    /// Calls `f` with the path of `leaf` inside the current module, borrowed (nothing is
+    /// allocated once the buffer has grown to the deepest path).
+    #[inline]
+    pub fn with_leaf<R>(&mut self, leaf: &str, f: impl FnOnce(&str) -> R) -> R {
+        let end = self.path.len();
+        if !self.starts.is_empty() {
+            self.path.push('.');
+        }
+        self.path.push_str(leaf);
+        let out = f(&self.path);
+        self.path.truncate(end);
+        out
     }
 
     /// The current module's path (`""` at the root).
     pub fn current(&self) -> String {
-        self.segments.join(".")
+        self.path.clone()
     }
 
-    /// The path of `leaf` inside the current module.
+    /// The path of `leaf` inside the current module (allocated at its exact length).
     pub fn join(&self, leaf: &str) -> String {
-        let mut path = String::new();
-        for segment in &self.segments {
-            path.push_str(segment);
-            path.push('.');
+        if self.starts.is_empty() {
+            return leaf.to_owned();
         }
+        let mut path = String::with_capacity(self.path.len() + 1 + leaf.len());
+        path.push_str(&self.path);
+        path.push('.');
         path.push_str(leaf);
         path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PathStack;
+
+    #[test]
+    fn paths_are_dotted_and_pop_restores_the_parent() {
+        let mut path = PathStack::new();
+        assert_eq!((path.as_str(), path.join("w").as_str()), ("", "w"));
+        assert_eq!(path.with_leaf("w", str::to_owned), "w");
+        path.push("encoder");
+        path.push("0");
+        assert_eq!(path.current(), "encoder.0");
+        assert_eq!(path.join("weight"), "encoder.0.weight");
+        assert_eq!(path.depth(), 2);
+        path.pop();
+        assert_eq!(path.join("bias"), "encoder.bias");
+        assert_eq!(path.with_leaf("bias", str::to_owned), "encoder.bias");
+        assert_eq!(path.as_str(), "encoder");
+        path.pop();
+        path.pop();
+        assert_eq!((path.as_str(), path.depth()), ("", 0));
+    }
+
+    #[test]
+    fn empty_segments_keep_their_dots() {
+        // As `segments.join(".")` did: an empty name still takes a place in the path.
+        let mut path = PathStack::new();
+        path.push("");
+        assert_eq!(
+            (path.current().as_str(), path.join("w").as_str()),
+            ("", ".w")
+        );
+        assert_eq!(path.with_leaf("w", str::to_owned), ".w");
+        path.push("a");
+        assert_eq!(path.as_str(), ".a");
+        path.pop();
+        path.push("");
+        assert_eq!(path.join("w"), "..w");
     }
 }

@@ -1,7 +1,7 @@
 //! `Sequential`: a heterogeneous list of boxed layers applied in order, PyTorch's
 //! `nn.Sequential` (children named `0`, `1`, ...).
 
-use crate::module::{FieldName, Forward, Layer, Module, ModuleField, Visitor, VisitorMut};
+use crate::module::{Forward, Layer, Module, Visitor, VisitorMut};
 use crate::tensor::Tensor;
 
 /// Layers applied one after the other; each may be a different type.
@@ -76,15 +76,11 @@ impl Sequential {
 #[diagnostic::do_not_recommend]
 impl Module for Sequential {
     fn visit<'a>(&'a self, visitor: &mut dyn Visitor<'a>) {
-        for (index, layer) in self.layers.iter().enumerate() {
-            layer.visit_field(FieldName::new(&index.to_string()), visitor);
-        }
+        crate::module::visit_indexed(self.layers.iter(), visitor);
     }
 
     fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
-        for (index, layer) in self.layers.iter_mut().enumerate() {
-            layer.visit_field_mut(FieldName::new(&index.to_string()), visitor);
-        }
+        crate::module::visit_indexed_mut(self.layers.iter_mut(), visitor);
     }
 
     fn type_name(&self) -> &'static str {

@@ -8,10 +8,25 @@ use std::collections::BTreeMap;
 
 use minitrainer::prelude::*;
 
-/// `(name, shape)` of every parameter, in order.
+/// `(name, shape)` of every parameter, in order — after checking that every walk agrees:
+/// `visit_parameters` (borrowed names), `named_parameters`, `parameters` and `num_parameters`
+/// see the same parameters (the same tensors) under the same names in the same order.
 pub fn names_and_shapes(module: &impl Module) -> Vec<(String, Vec<usize>)> {
-    module
-        .named_parameters()
+    let named = module.named_parameters();
+    let mut visited = Vec::new();
+    module.visit_parameters(&mut |name, p| visited.push((name.to_owned(), p.id())));
+    let ids = |params: &[(String, Param)]| -> Vec<(String, _)> {
+        params.iter().map(|(n, p)| (n.clone(), p.id())).collect()
+    };
+    assert_eq!(visited, ids(&named));
+    let unnamed: Vec<_> = module.parameters().iter().map(|p| p.id()).collect();
+    assert_eq!(
+        unnamed,
+        visited.iter().map(|(_, id)| *id).collect::<Vec<_>>()
+    );
+    let total: usize = named.iter().map(|(_, p)| p.numel()).sum();
+    assert_eq!(module.num_parameters(), total);
+    named
         .into_iter()
         .map(|(name, p)| (name, p.shape().to_vec()))
         .collect()
