@@ -201,6 +201,7 @@ impl Tensor {
     }
 
     /// Number of elements.
+    #[inline]
     pub fn numel(&self) -> usize {
         self.inner.shape.iter().product()
     }
