@@ -2,9 +2,10 @@
 //! the `Module` machinery, validated configs, the built-in layers, weight files, the pretrained
 //! directory format and the model registry.
 //!
-//! Layers, bottom to top (each uses only the ones before it): [`tensor`] → [`module`],
-//! [`config`] → [`build`] → [`nn`] → [`weights`] → [`pretrained`] → [`registry`]. See
-//! `ARCHITECTURE.md` for the files and the floors still to come (`optim`, `data`, `train`).
+//! Layers, bottom to top (each uses only the ones before it): [`threads`] → [`tensor`] →
+//! [`module`], [`config`] → [`build`] → [`nn`], [`metrics`], [`data`] → [`weights`] →
+//! [`optim`] → [`pretrained`] → [`registry`] → [`distributed`] → [`train`]. See
+//! `ARCHITECTURE.md` for the files and how a training step flows through them.
 //!
 //! Users depend on the `minitrainer` facade crate, which re-exports this crate and the derive
 //! macros; depend on `minitrainer-core` directly only to avoid the macros.
