@@ -16,6 +16,12 @@ pub fn run(world: &MpiCollective) -> Result<(), String> {
     Ok(())
 }
 
+/// `TrainerBuilder::distributed` takes a `Collective + Send`; an `Arc` shares the handle.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<MpiCollective>();
+};
+
 fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
     if ok { Ok(()) } else { Err(what()) }
 }

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         }
         Err(message) => {
             eprintln!("rank {rank}: FAILED: {message}");
-            world.abort(1)
+            MpiCollective::abort(1)
         }
     }
 }

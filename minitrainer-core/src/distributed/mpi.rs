@@ -1,8 +1,8 @@
 //! The MPI adapter (feature `mpi`): one rank per process, on one or many hosts, launched by
 //! `mpiexec` (MPICH's hydra), through rsmpi's safe API.
 
-use std::cell::RefCell;
 use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use ::mpi::Threading;
 use ::mpi::collective::SystemOperation;
@@ -36,8 +36,9 @@ const SIGN: u64 = 1 << 63;
 /// should be shared with the status agreement of data-parallel training (`all_reduce_max`) or,
 /// failing that, end the job with [`MpiCollective::abort`].
 ///
-/// It is `Send` but not `Sync`: MPI is initialised with `MPI_THREAD_SERIALIZED`, so the handle may
-/// move to another thread but two threads must not use it at once.
+/// It is `Send` and `Sync`: MPI is initialised with `MPI_THREAD_SERIALIZED` and every operation
+/// holds a lock, so threads that share the handle (in an `Arc`) take turns. Each rank must still
+/// call the operations in the same order.
 ///
 /// # Examples
 /// Run with `mpiexec -n 2 target/debug/examples/NAME` (alone, it is a group of one):
@@ -54,8 +55,9 @@ pub struct MpiCollective {
     world: SimpleCommunicator,
     rank: usize,
     size: usize,
-    /// Rank 0's receive buffer for `MPI_Reduce` (rsmpi has no `MPI_IN_PLACE`), kept between calls.
-    scratch: RefCell<Vec<f32>>,
+    /// Held during every operation (MPI calls from one thread at a time); inside, rank 0's
+    /// receive buffer for `MPI_Reduce` (rsmpi has no `MPI_IN_PLACE`), kept between calls.
+    serial: Mutex<Vec<f32>>,
     /// Declared last: finalises MPI when dropped, after the communicator.
     _universe: Universe,
 }
@@ -92,15 +94,25 @@ impl MpiCollective {
             world,
             rank,
             size,
-            scratch: RefCell::new(Vec::new()),
+            serial: Mutex::new(Vec::new()),
             _universe: universe,
         })
     }
 
-    /// Ends every rank of the job now (`MPI_Abort` with `code` as the exit status `mpiexec`
-    /// reports). For an error one rank cannot share with the others through a collective.
-    pub fn abort(&self, code: i32) -> ! {
-        self.world.abort(code)
+    /// Ends every rank of the job now (`MPI_Abort` on the world, with `code` as the exit status
+    /// `mpiexec` reports), for an error one rank cannot share with the others through a
+    /// collective. An associated function, so that it works while a `Trainer` owns the handle;
+    /// without MPI running (not started yet, or finalised), it exits this process with `code`.
+    pub fn abort(code: i32) -> ! {
+        if ::mpi::environment::is_initialized() && !::mpi::environment::is_finalized() {
+            SimpleCommunicator::world().abort(code)
+        }
+        std::process::exit(code)
+    }
+
+    /// The lock every operation holds (a panic inside one leaves nothing half-done to MPI).
+    fn serial(&self) -> MutexGuard<'_, Vec<f32>> {
+        self.serial.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Agrees that every rank passed the same `len` and `root`; the same error on every rank
@@ -159,19 +171,20 @@ impl Collective for MpiCollective {
     }
 
     fn broadcast(&self, buffer: &mut [f32], root: usize) -> Result<(), DistributedError> {
+        let _serial = self.serial();
         self.check_agreement("broadcast", buffer.len(), root)?;
         self.broadcast_chunks(buffer, root);
         Ok(())
     }
 
     fn all_reduce_sum(&self, buffer: &mut [f32]) -> Result<(), DistributedError> {
+        let mut scratch = self.serial();
         self.check_agreement("all_reduce_sum", buffer.len(), 0)?;
         if self.size == 1 {
             return Ok(());
         }
         let root = self.world.process_at_rank(0);
         if self.rank == 0 {
-            let mut scratch = self.scratch.borrow_mut();
             for chunk in buffer.chunks_mut(CHUNK) {
                 scratch.clear();
                 scratch.resize(chunk.len(), 0.0);
@@ -189,6 +202,7 @@ impl Collective for MpiCollective {
     }
 
     fn broadcast_bytes(&self, bytes: &mut Vec<u8>, root: usize) -> Result<(), DistributedError> {
+        let _serial = self.serial();
         // Lengths may differ here: only the root's counts, so agree on the root alone.
         self.check_agreement("broadcast_bytes", 0, root)?;
         let mut len = [bytes.len() as u64];
@@ -208,6 +222,7 @@ impl Collective for MpiCollective {
         // MPICH 4.0.2 (Debian 12's) compares MPI_UINT64_T as signed under MPI_MAX, so
         // u64::MAX lost to 0. Flipping the top bit maps unsigned order onto signed order:
         // reduce as i64 (whose MAX every MPI gets right), flip back.
+        let _serial = self.serial();
         let key = (value ^ SIGN) as i64;
         let mut max = 0_i64;
         self.world
