@@ -3,8 +3,8 @@
 //!
 //! [`Collective`] is the port: the few group operations data parallelism needs. Its adapters are
 //! [`SingleProcess`] (a group of one: every operation is a no-op), in-process threads
-//! ([`ThreadGroup`]: the data-parallel logic runs in every `cargo test`, without MPI) and MPI
-//! (behind the `mpi` feature).
+//! ([`ThreadGroup`]: the data-parallel logic runs in every `cargo test`, without MPI) and
+//! `MpiCollective` (one rank per process under `mpiexec`, behind the `mpi` feature).
 //!
 //! On top of the port, whatever the adapter: [`broadcast_parameters`] (rank 0's weights on
 //! every rank), [`average_gradients`] (bucketed, like DDP's `bucket_cap_mb`),
@@ -17,6 +17,8 @@ mod agreement;
 mod collective;
 mod data_parallel;
 mod error;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod single;
 mod threads;
 
@@ -26,5 +28,7 @@ pub use data_parallel::{
     DEFAULT_BUCKET_BYTES, GradientBuckets, average_gradients, broadcast_parameters,
 };
 pub use error::DistributedError;
+#[cfg(feature = "mpi")]
+pub use mpi::MpiCollective;
 pub use single::SingleProcess;
 pub use threads::{ThreadGroup, ThreadRank};
