@@ -12,7 +12,7 @@ use minitrainer::optim::schedule::{LrScheduler, scheduler_from_str};
 use minitrainer::optim::{OptimError, Optimizer, ParamGroup, optimizer_with_groups_from_str};
 use minitrainer::train::{Criterion, criterion_from_str};
 
-use crate::data_spec::{self, Data};
+use crate::data_spec::{self, Data, Share};
 use crate::error::CliError;
 use crate::run_file::{GroupConfig, Run};
 
@@ -32,11 +32,12 @@ pub struct Parts {
     pub data: Data,
 }
 
-/// Builds every part of `run`, reporting all problems at once.
+/// Builds every part of `run`, reporting all problems at once; the training loader reads
+/// `share` of each epoch.
 ///
 /// # Errors
 /// [`CliError::RunFile`] listing every part that could not be built, each naming its key.
-pub fn build(run: &Run, path: &Path) -> Result<Parts, CliError> {
+pub fn build(run: &Run, path: &Path, share: Share) -> Result<Parts, CliError> {
     let mut problems: Vec<String> = Vec::new();
     let mut note = |key: &str, e: &dyn std::fmt::Display| problems.push(format!("{key}: {e}"));
     let file = &run.file;
@@ -66,7 +67,9 @@ pub fn build(run: &Run, path: &Path) -> Result<Parts, CliError> {
             .map_err(|e| note("scheduler", &e))
             .ok(),
     };
-    let data = data_spec::load(file).map_err(|e| note("data", &e)).ok();
+    let data = data_spec::load_share(file, share)
+        .map_err(|e| note("data", &e))
+        .ok();
     match (model, optimizer, loss, data) {
         (Some(model), Some(optimizer), Some(loss), Some(data)) if problems.is_empty() => {
             Ok(Parts {

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use minitrainer::data::{
-    Csv, DataLoader, Dataset, DatasetExt, Digits, Example, Mnist, Scaler, TensorDataset,
+    Csv, DataLoader, Dataset, DatasetExt, Digits, Example, Mnist, RandomSampler, Sampler, Scaler,
+    SequentialSampler, TensorDataset,
 };
 use minitrainer::train::Batches;
 
@@ -68,18 +69,46 @@ fn read_csv(
     Ok((set.into_inner(), names))
 }
 
+/// Which share of each training epoch this process reads: `rank` of `world_size` ranks of a
+/// data-parallel run (`mpiexec -n N minitrainer train`), or the whole epoch (0 of 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Share {
+    /// This process's rank.
+    pub rank: usize,
+    /// How many ranks read the epoch.
+    pub world_size: usize,
+}
+
+impl Share {
+    /// The whole epoch, for one process.
+    pub const ALL: Share = Share {
+        rank: 0,
+        world_size: 1,
+    };
+}
+
 /// Builds the run's data: the set, its split, its scaling and the loaders.
 ///
 /// # Errors
 /// A missing or malformed file (named), a split that does not fit the rows, a scaler that
 /// cannot be fitted.
 pub fn load(run: &RunFile) -> Result<Data, CliError> {
+    load_share(run, Share::ALL)
+}
+
+/// [`load`], with a training loader that reads `share` of each epoch: every rank draws the same
+/// seeded order and keeps positions `rank, rank + world_size, ...` of it (`Sampler::shard`).
+/// Validation is the whole split on every rank, so every rank computes the same metrics.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_share(run: &RunFile, share: Share) -> Result<Data, CliError> {
     let data = &run.data;
     match data.source {
-        DataSource::Digits => split(Digits::load(), run),
+        DataSource::Digits => split(Digits::load(), run, share),
         DataSource::Csv => {
             let (set, class_names) = read_csv(data, path_of(&data.path, "path")?, None)?;
-            let mut loaded = split(set, run)?;
+            let mut loaded = split(set, run, share)?;
             loaded.class_names = class_names;
             Ok(loaded)
         }
@@ -88,28 +117,32 @@ pub fn load(run: &RunFile) -> Result<Data, CliError> {
             let labels = path_of(&data.labels, "labels")?;
             let set = Mnist::from_files(images, labels)
                 .map_err(|e| data_error("reading the IDX files", e))?;
-            split(set, run)
+            split(set, run, share)
         }
         DataSource::Mnist => {
             let dir = path_of(&data.path, "path")?;
             let train = Mnist::train(dir).map_err(|e| data_error("reading MNIST", e))?;
             let test = Mnist::test(dir).map_err(|e| data_error("reading MNIST", e))?;
-            loaders(train, Some(test), run)
+            loaders(train, Some(test), run, share)
         }
     }
 }
 
 /// Splits `set` as the data section says (a fraction, row ranges, or no validation).
-fn split<D: Dataset<Item = Example> + 'static>(set: D, run: &RunFile) -> Result<Data, CliError> {
+fn split<D: Dataset<Item = Example> + 'static>(
+    set: D,
+    run: &RunFile,
+    share: Share,
+) -> Result<Data, CliError> {
     let data = &run.data;
     let bad = |e| data_error("splitting", e);
     if let Some(fraction) = data.train_fraction {
         let (train, valid) = set.random_split(fraction, data.split_seed).map_err(bad)?;
-        return loaders(train, Some(valid), run);
+        return loaders(train, Some(valid), run, share);
     }
     let range = |rows: &Option<Vec<usize>>| rows.as_ref().map(|r| r[0]..r[1]);
     match (range(&data.train_rows), range(&data.valid_rows)) {
-        (None, None) => loaders(set, None, run),
+        (None, None) => loaders(set, None, run, share),
         (train, valid) => {
             let all = 0..set.len();
             let train = train.unwrap_or_else(|| all.clone());
@@ -121,7 +154,7 @@ fn split<D: Dataset<Item = Example> + 'static>(set: D, run: &RunFile) -> Result<
             let train = parts
                 .pop()
                 .ok_or_else(|| CliError::Internal("no split".into()))?;
-            loaders(train, valid, run)
+            loaders(train, valid, run, share)
         }
     }
 }
@@ -146,10 +179,11 @@ fn loaders<D: Dataset<Item = Example> + 'static>(
     train: D,
     valid: Option<D>,
     run: &RunFile,
+    share: Share,
 ) -> Result<Data, CliError> {
     let scaler = fit_scaler(run.data.scale, &train)?;
     let rows = (train.len(), valid.as_ref().map(Dataset::len));
-    let train = train_loader(train, scaler.as_ref(), run)?;
+    let train = train_loader(train, scaler.as_ref(), run, share)?;
     let valid = valid.map(|v| eval_loader(v, scaler.as_ref())).transpose()?;
     Ok(Data {
         train,
@@ -164,29 +198,41 @@ fn train_loader<D: Dataset<Item = Example> + 'static>(
     set: D,
     scaler: Option<&Scaler>,
     run: &RunFile,
+    share: Share,
 ) -> Result<Box<dyn Batches>, CliError> {
     match scaler {
         Some(scaler) => {
             let set = scaler.apply(set).map_err(|e| data_error("scaling", e))?;
-            shuffled_loader(set, run)
+            shuffled_loader(set, run, share)
         }
-        None => shuffled_loader(set, run),
+        None => shuffled_loader(set, run, share),
     }
 }
 
 fn shuffled_loader<D: Dataset<Item = Example> + 'static>(
     set: D,
     run: &RunFile,
+    share: Share,
 ) -> Result<Box<dyn Batches>, CliError> {
     let bad = |e| data_error("building the training loader", e);
-    let loader = DataLoader::builder(set)
+    let len = set.len();
+    let mut builder = DataLoader::builder(set)
         .batch_size(run.batch_size)
-        .shuffle(run.shuffle)
         .seed(run.seed)
-        .num_workers(run.workers)
-        .build()
-        .map_err(bad)?;
-    Ok(Box::new(loader))
+        .num_workers(run.workers);
+    builder = if share == Share::ALL {
+        builder.shuffle(run.shuffle)
+    } else {
+        // The order `shuffle` would draw, then this rank's positions of it.
+        let (rank, world_size) = (share.rank, share.world_size);
+        let shard = |sampler: Box<dyn Sampler>| sampler.shard(rank, world_size);
+        let sampler = match run.shuffle {
+            true => shard(Box::new(RandomSampler::new(len, run.seed))),
+            false => shard(Box::new(SequentialSampler::new(len))),
+        };
+        builder.sampler(sampler.map_err(bad)?)
+    };
+    Ok(Box::new(builder.build().map_err(bad)?))
 }
 
 /// A loader over `set` in order, scaled by `scaler`: for validation, `eval` and `predict`.

@@ -35,6 +35,7 @@ pub mod data_spec;
 pub mod error;
 pub mod mlp;
 pub mod plot;
+pub mod ranks;
 pub mod run_dir;
 pub mod run_file;
 

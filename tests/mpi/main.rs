@@ -1,5 +1,6 @@
 //! `MpiCollective` under `mpiexec`: the collective operations' semantics, errors that reach every
-//! rank, and data-parallel SGD on 2 and 3 ranks against one process with the whole batch.
+//! rank, and data-parallel SGD (by hand and through the `Trainer`) on 2 and 3 ranks against one
+//! process with the whole batch.
 //!
 //! `cargo test --features mpi --test mpi` runs this binary once; it then starts itself under
 //! `mpiexec -n 2` and `mpiexec -n 3` (the ranks), and once more with one rank made to fail, and
@@ -12,8 +13,10 @@
 mod checks;
 mod equivalence;
 mod launch;
+mod trainer;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use minitrainer::distributed::{Collective, MpiCollective};
 
@@ -27,7 +30,7 @@ fn main() -> ExitCode {
         return launch::run_jobs();
     };
     let world = match MpiCollective::new() {
-        Ok(world) => world,
+        Ok(world) => Arc::new(world),
         Err(e) => {
             eprintln!("cannot start MPI: {e}");
             return ExitCode::FAILURE;
@@ -47,7 +50,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_rank(world: &MpiCollective, expected: &str) -> Result<(), String> {
+fn run_rank(world: &Arc<MpiCollective>, expected: &str) -> Result<(), String> {
     if expected != world.world_size().to_string() {
         return Err(format!(
             "the job has {} ranks, expected {expected}: is `mpiexec` the launcher of the MPI \
@@ -68,5 +71,6 @@ fn run_rank(world: &MpiCollective, expected: &str) -> Result<(), String> {
     }
     checks::run(world)?;
     equivalence::run(world)?;
+    trainer::run(world)?;
     Ok(())
 }

@@ -12,9 +12,10 @@ use serde_json::json;
 
 use crate::callbacks::{callbacks, format_metric};
 use crate::components::{self, Parts};
-use crate::data_spec::{CLASSES_FILE, SCALER_FILE};
+use crate::data_spec::{CLASSES_FILE, SCALER_FILE, Share};
 use crate::error::CliError;
 use crate::plot;
+use crate::ranks::{Group, Member};
 use crate::run_dir::{CHECKPOINTS_DIR, METRICS_FILE};
 use crate::run_file::{self, Override, RUN_FILE, Run};
 
@@ -35,12 +36,25 @@ pub struct TrainArgs {
     pub quiet: bool,
 }
 
-/// Runs `train`.
+/// Runs `train`: in one process, or as one rank of `mpiexec -n N minitrainer train` (feature
+/// `mpi`): every rank builds the run and trains on its share of each epoch, rank 0 alone
+/// writes the run directory, and an error on any rank ends them all.
 ///
 /// # Errors
 /// Every problem of the run file (at once), files that cannot be read or written, an output
 /// directory that already holds a run (without `--force`), a training error.
 pub fn train(args: &TrainArgs) -> Result<(), CliError> {
+    let group = crate::ranks::group()?;
+    let share = crate::ranks::share(group.as_deref());
+    // `group` outlives the error handling: MPI must not be finalised before the abort.
+    let result = train_in(args, group.clone(), share);
+    crate::ranks::stop_all_on_error(result, share)
+}
+
+fn train_in(args: &TrainArgs, group: Option<Group>, share: Share) -> Result<(), CliError> {
+    let main = share.rank == 0;
+    // Only rank 0 prints and writes.
+    let quiet = args.quiet || !main;
     let (run, run_path, resume) = match (&args.resume, &args.run_file) {
         (Some(dir), None) => {
             let path = dir.join(RUN_FILE);
@@ -64,21 +78,23 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
         }
     };
     let dir = PathBuf::from(&run.file.out);
-    if !resume {
+    if !resume && main {
         prepare_fresh_dir(&dir, args.force)?;
     }
-    let parts = components::build(&run, &run_path)?;
-    write_run_files(&run, &parts, &dir)?;
+    let parts = components::build(&run, &run_path, share)?;
+    if main {
+        write_run_files(&run, &parts, &dir)?;
+    }
     let rows = parts.data.rows;
-    let (mut trainer, data) = trainer(parts, &run, &dir, resume, args.quiet)?;
+    let (mut trainer, data) = trainer(parts, &run, &dir, resume, quiet, group)?;
     if resume {
         let from = trainer
             .resume(dir.join(CHECKPOINTS_DIR))
             .map_err(|e| CliError::library(format!("resuming {}", dir.display()), e))?;
-        say(args.quiet, &format!("resuming from {}", from.display()));
+        say(quiet, &format!("resuming from {}", from.display()));
         if trainer.is_finished() {
             say(
-                args.quiet,
+                quiet,
                 &format!(
                     "the run has finished its {} epochs; extend it with --set epochs=N",
                     run.file.epochs
@@ -89,17 +105,24 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
         let valid = rows
             .1
             .map_or(String::new(), |v| format!(", {v} validation rows"));
-        say(args.quiet, &format!("training on {} rows{valid}", rows.0));
+        let ranks = match share.world_size {
+            1 => String::new(),
+            n => format!(" on {n} ranks"),
+        };
+        say(quiet, &format!("training on {} rows{valid}{ranks}", rows.0));
     }
     let history = trainer
         .fit(&*data.train, data.valid.as_deref())
         .map_err(|e| CliError::library("training", e))?;
+    if !main {
+        return Ok(());
+    }
     trainer
         .model()
         .save_model(&dir)
         .map_err(|e| CliError::library(format!("saving the model to {}", dir.display()), e))?;
     plot::write_run_plots(&dir)?;
-    report(&history, &dir, args.quiet);
+    report(&history, &dir, quiet);
     Ok(())
 }
 
@@ -169,24 +192,17 @@ fn write_run_files(run: &Run, parts: &Parts, dir: &Path) -> Result<(), CliError>
 }
 
 /// The trainer over `parts`, logging to `dir/metrics.jsonl` (appended to when resuming: the
-/// checkpoint's log position cuts it back first).
+/// checkpoint's log position cuts it back first), data-parallel in `group` if given (rank 0
+/// alone opens the log).
 fn trainer(
     parts: Parts,
     run: &Run,
     dir: &Path,
     resume: bool,
     quiet: bool,
+    group: Option<Group>,
 ) -> Result<(Trainer<Box<dyn Model>>, crate::data_spec::Data), CliError> {
     let file = &run.file;
-    let log_path = dir.join(METRICS_FILE);
-    let sink = match resume {
-        true => JsonLinesSink::append(&log_path),
-        false => JsonLinesSink::create(&log_path),
-    }
-    .map_err(|source| CliError::Write {
-        path: log_path.clone(),
-        source,
-    })?;
     let options = TrainerOptions::from_value(json!({
         "epochs": file.epochs,
         "clip_grad_norm": file.clip_grad_norm,
@@ -202,8 +218,22 @@ fn trainer(
     .map_err(|e| CliError::library("trainer options", e))?;
     let mut builder = Trainer::builder(parts.model, parts.optimizer)
         .loss(parts.loss)
-        .options(options)
-        .callback(MetricsLog::new(sink));
+        .options(options);
+    if group.as_ref().is_none_or(|g| g.is_main()) {
+        let log_path = dir.join(METRICS_FILE);
+        let sink = match resume {
+            true => JsonLinesSink::append(&log_path),
+            false => JsonLinesSink::create(&log_path),
+        }
+        .map_err(|source| CliError::Write {
+            path: log_path.clone(),
+            source,
+        })?;
+        builder = builder.callback(MetricsLog::new(sink));
+    }
+    if let Some(group) = group {
+        builder = builder.distributed(Member(group));
+    }
     for metric in parts.metrics {
         builder = builder.metric(metric);
     }
