@@ -183,6 +183,20 @@ impl Collective for MpiCollective {
         if self.size == 1 {
             return Ok(());
         }
+        if self.size == 2 {
+            // Two ranks: every sum is `a + b` or `b + a`, the same bits in IEEE 754 whatever
+            // MPI's algorithm, so the native all-reduce (half the traffic of reduce +
+            // broadcast) keeps the ranks bitwise equal. (Two NaNs with different payloads are
+            // the exception; the trainer stops or skips on a non-finite gradient anyway.)
+            for chunk in buffer.chunks_mut(CHUNK) {
+                scratch.clear();
+                scratch.resize(chunk.len(), 0.0);
+                self.world
+                    .all_reduce_into(&chunk[..], &mut scratch[..], SystemOperation::sum());
+                chunk.copy_from_slice(&scratch);
+            }
+            return Ok(());
+        }
         let root = self.world.process_at_rank(0);
         if self.rank == 0 {
             for chunk in buffer.chunks_mut(CHUNK) {
