@@ -72,7 +72,7 @@ fn main() {
 fn run() -> Result<(), Box<dyn Error>> {
     let world = MpiCollective::new()?;
     let (rank, size) = (world.rank(), world.world_size());
-    if GLOBAL_BATCH % size != 0 {
+    if !GLOBAL_BATCH.is_multiple_of(size) {
         return Err(
             format!("{size} ranks do not divide the global batch of {GLOBAL_BATCH}").into(),
         );

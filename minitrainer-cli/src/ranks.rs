@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use minitrainer::distributed::{Collective, DistributedError};
+use minitrainer::distributed::Collective;
 
 use crate::data_spec::Share;
 use crate::error::CliError;
@@ -17,7 +17,7 @@ fn launched_ranks() -> Option<usize> {
         .find_map(|name| std::env::var(name).ok()?.parse().ok())
 }
 
-/// The group of a data-parallel run, shared: the trainer holds one handle ([`Member`]) and
+/// The group of a data-parallel run, shared: the trainer holds one handle (an `Arc` clone) and
 /// `train` another, so that MPI stays up until every rank is done (or aborted) even when this
 /// rank fails before its trainer exists.
 pub type Group = Arc<dyn Collective + Send + Sync>;
@@ -70,28 +70,4 @@ pub fn stop_all_on_error<T>(result: Result<T, CliError>, share: Share) -> Result
     }
     let _ = share;
     result
-}
-
-/// A handle on a shared [`Group`], for `TrainerBuilder::distributed`.
-pub struct Member(pub Group);
-
-impl Collective for Member {
-    fn rank(&self) -> usize {
-        self.0.rank()
-    }
-    fn world_size(&self) -> usize {
-        self.0.world_size()
-    }
-    fn broadcast(&self, buffer: &mut [f32], root: usize) -> Result<(), DistributedError> {
-        self.0.broadcast(buffer, root)
-    }
-    fn all_reduce_sum(&self, buffer: &mut [f32]) -> Result<(), DistributedError> {
-        self.0.all_reduce_sum(buffer)
-    }
-    fn broadcast_bytes(&self, bytes: &mut Vec<u8>, root: usize) -> Result<(), DistributedError> {
-        self.0.broadcast_bytes(bytes, root)
-    }
-    fn all_reduce_max(&self, value: u64) -> Result<u64, DistributedError> {
-        self.0.all_reduce_max(value)
-    }
 }

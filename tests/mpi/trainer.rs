@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use minitrainer::data::{DataLoader, Dataset, Digits, RandomSampler, Sampler};
-use minitrainer::distributed::{Collective, DistributedError, MpiCollective};
+use minitrainer::distributed::{Collective, MpiCollective};
 use minitrainer::nn::loss::CrossEntropyLoss;
 use minitrainer::optim::optimizer_from_str;
 use minitrainer::prelude::*;
@@ -18,30 +18,6 @@ use super::equivalence::{Mlp, MlpConfig};
 const B: usize = 16;
 /// Relative tolerance of losses and weights.
 const TOLERANCE: f64 = 1e-6;
-
-/// The world shared between the trainer (which owns its group) and the checks around it.
-struct Shared(Arc<MpiCollective>);
-
-impl Collective for Shared {
-    fn rank(&self) -> usize {
-        self.0.rank()
-    }
-    fn world_size(&self) -> usize {
-        self.0.world_size()
-    }
-    fn broadcast(&self, buffer: &mut [f32], root: usize) -> Result<(), DistributedError> {
-        self.0.broadcast(buffer, root)
-    }
-    fn all_reduce_sum(&self, buffer: &mut [f32]) -> Result<(), DistributedError> {
-        self.0.all_reduce_sum(buffer)
-    }
-    fn broadcast_bytes(&self, bytes: &mut Vec<u8>, root: usize) -> Result<(), DistributedError> {
-        self.0.broadcast_bytes(bytes, root)
-    }
-    fn all_reduce_max(&self, value: u64) -> Result<u64, DistributedError> {
-        self.0.all_reduce_max(value)
-    }
-}
 
 /// A step's loss and the parameters after it.
 type Step = (f64, Vec<f32>);
@@ -71,7 +47,7 @@ impl Callback for Snapshots {
 
 /// One epoch of Adam over digits: each step's loss and weights, with `group` if given.
 fn fit(
-    group: Option<Shared>,
+    group: Option<Arc<MpiCollective>>,
     rank: usize,
     world_size: usize,
     batch: usize,
@@ -107,7 +83,7 @@ fn fit(
 pub fn run(world: &Arc<MpiCollective>) -> Result<(), String> {
     let n = world.world_size();
     let single = fit(None, 0, 1, n * B)?;
-    let ranks = fit(Some(Shared(Arc::clone(world))), world.rank(), n, B)?;
+    let ranks = fit(Some(Arc::clone(world)), world.rank(), n, B)?;
     if single.len() != ranks.len() || single.is_empty() {
         return Err(format!(
             "{} steps in one process, {} on {n} ranks",

@@ -15,7 +15,7 @@ use crate::components::{self, Parts};
 use crate::data_spec::{CLASSES_FILE, SCALER_FILE, Share};
 use crate::error::CliError;
 use crate::plot;
-use crate::ranks::{Group, Member};
+use crate::ranks::Group;
 use crate::run_dir::{CHECKPOINTS_DIR, METRICS_FILE};
 use crate::run_file::{self, Override, RUN_FILE, Run};
 
@@ -232,7 +232,7 @@ fn trainer(
         builder = builder.callback(MetricsLog::new(sink));
     }
     if let Some(group) = group {
-        builder = builder.distributed(Member(group));
+        builder = builder.distributed(group);
     }
     for metric in parts.metrics {
         builder = builder.metric(metric);

@@ -70,3 +70,25 @@ impl<C: Collective + ?Sized> Collective for Box<C> {
         (**self).all_reduce_max(value)
     }
 }
+
+/// A group shared between a trainer (which owns one handle) and the code around it.
+impl<C: Collective + ?Sized> Collective for std::sync::Arc<C> {
+    fn rank(&self) -> usize {
+        (**self).rank()
+    }
+    fn world_size(&self) -> usize {
+        (**self).world_size()
+    }
+    fn broadcast(&self, buffer: &mut [f32], root: usize) -> Result<(), DistributedError> {
+        (**self).broadcast(buffer, root)
+    }
+    fn all_reduce_sum(&self, buffer: &mut [f32]) -> Result<(), DistributedError> {
+        (**self).all_reduce_sum(buffer)
+    }
+    fn broadcast_bytes(&self, bytes: &mut Vec<u8>, root: usize) -> Result<(), DistributedError> {
+        (**self).broadcast_bytes(bytes, root)
+    }
+    fn all_reduce_max(&self, value: u64) -> Result<u64, DistributedError> {
+        (**self).all_reduce_max(value)
+    }
+}
