@@ -7,6 +7,7 @@
 //! one). Two, not all cores: the products of a training step are small enough that a third
 //! and fourth thread cost more in hand-off than they give, and a machine is usually shared.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The environment variable read once for the default thread count.
@@ -15,8 +16,8 @@ pub const NUM_THREADS_ENV: &str = "MINITRAINER_NUM_THREADS";
 /// The count set by [`set_num_threads`], or 0 while unresolved (the default applies).
 static NUM_THREADS: AtomicUsize = AtomicUsize::new(0);
 
-/// The default once resolved (0 while not yet read), so the environment is read once.
-static DEFAULT_THREADS: AtomicUsize = AtomicUsize::new(0);
+/// The default, resolved at first use (the environment is read once).
+static DEFAULT_THREADS: OnceLock<usize> = OnceLock::new();
 
 /// The number of threads the runtime's parallel operations use (at least 1).
 ///
@@ -51,17 +52,11 @@ pub fn set_num_threads(n: usize) {
 }
 
 fn default_threads() -> usize {
-    match DEFAULT_THREADS.load(Ordering::Relaxed) {
-        0 => {
-            let resolved = parse_env(std::env::var(NUM_THREADS_ENV).ok().as_deref())
-                .unwrap_or_else(|| {
-                    std::thread::available_parallelism().map_or(1, |cores| cores.get().min(2))
-                });
-            DEFAULT_THREADS.store(resolved, Ordering::Relaxed);
-            resolved
-        }
-        n => n,
-    }
+    *DEFAULT_THREADS.get_or_init(|| {
+        parse_env(std::env::var(NUM_THREADS_ENV).ok().as_deref()).unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, |cores| cores.get().min(2))
+        })
+    })
 }
 
 /// A positive integer, surrounding blanks allowed; anything else is ignored (the machine's

@@ -10,7 +10,6 @@
 //! whatever the split, so results do not depend on the thread count.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pulp::{Simd, WithSimd};
 
@@ -70,30 +69,24 @@ fn gemm_on_threads(
     // machine is often shared), instead of waiting for it.
     let blocks = (threads * BLOCKS_PER_THREAD).min(len / MIN_BLOCK);
     let size = len.div_ceil(blocks);
-    let parts: Vec<_> = c
-        .axis_chunks_iter_mut(axis, size)
-        .enumerate()
-        .map(|(i, part)| Mutex::new(Some((i * size, part))))
-        .collect();
-    let next = AtomicUsize::new(0);
+    // Blocks are handed out in order, one at a time, to whichever thread asks next.
+    let blocks = Mutex::new(c.axis_chunks_iter_mut(axis, size).enumerate());
     let work = || {
         loop {
-            let claimed = next.fetch_add(1, Ordering::Relaxed);
-            let Some(slot) = parts.get(claimed) else {
+            // A poisoned lock means another block's kernel panicked: stop taking blocks, the
+            // scope re-raises that panic.
+            let Some((i, mut c_block)) = blocks.lock().ok().and_then(|mut blocks| blocks.next())
+            else {
                 return;
             };
-            // Each slot is claimed once, so the lock is never contended nor poisoned by
-            // another claimant; `take` hands the block out.
-            let taken = slot.lock().map(|mut slot| slot.take());
-            if let Ok(Some((start, mut c_block))) = taken {
-                let range = Slice::from(start..start + c_block.len_of(axis));
-                let (a, b) = if axis == Axis(0) {
-                    (a.slice_axis(axis, range), b.view())
-                } else {
-                    (a.view(), b.slice_axis(axis, range))
-                };
-                general_mat_mul(alpha, &a, &b, beta, &mut c_block);
-            }
+            let start = i * size;
+            let range = Slice::from(start..start + c_block.len_of(axis));
+            let (a, b) = if axis == Axis(0) {
+                (a.slice_axis(axis, range), b.view())
+            } else {
+                (a.view(), b.slice_axis(axis, range))
+            };
+            general_mat_mul(alpha, &a, &b, beta, &mut c_block);
         }
     };
     std::thread::scope(|scope| {

@@ -111,8 +111,13 @@ fn vector(view: ndarray::ArrayViewD<'_, f32>) -> ArrayView1<'_, f32> {
 /// The column sums of a `[rows, out]` matrix in one pass over its rows (the bias gradient),
 /// into `spare` (a cleared gradient buffer of shape `[out]`) when given.
 pub(crate) fn column_sums(grad: ArrayView2<'_, f32>, spare: Option<ArrayD<f32>>) -> ArrayD<f32> {
-    let mut sums = spare.unwrap_or_else(|| ArrayD::zeros(IxDyn(&[grad.ncols()])));
-    sums.fill(0.0);
+    let mut sums = match spare {
+        Some(mut sums) => {
+            sums.fill(0.0);
+            sums
+        }
+        None => ArrayD::zeros(IxDyn(&[grad.ncols()])),
+    };
     for row in grad.axis_iter(Axis(0)) {
         sums += &row;
     }
