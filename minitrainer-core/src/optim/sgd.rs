@@ -108,7 +108,16 @@ impl Rule for SgdRule {
             let [buffer] = buffers::<T, 1>(state);
             buffer
         });
-        for i in 0..p.len().min(grad.len()) {
+        let n = p.len().min(grad.len());
+        if buffer.is_none() && !c.maximize && c.weight_decay == 0.0 {
+            // Plain SGD (the common case): one loop without per-element branches, which
+            // vectorizes; the same arithmetic as below.
+            for (p, &g) in p[..n].iter_mut().zip(&grad[..n]) {
+                *p = *p + neg_lr * g;
+            }
+            return;
+        }
+        for i in 0..n {
             let mut g = if c.maximize { -grad[i] } else { grad[i] };
             if c.weight_decay != 0.0 {
                 g = g + weight_decay * p[i];

@@ -102,6 +102,26 @@ fn relu_propagates_nan_as_pytorch_does() -> TestResult {
 }
 
 #[test]
+fn relu_backward_masks_by_the_input_in_any_layout() -> TestResult {
+    // The input of the second relu is a transposed view: its backward takes the strided path,
+    // the first the contiguous one; both pass the gradient exactly where x > 0.
+    let values = vec![1.5, -2.0, 0.0, -0.5, 3.0, 2.5];
+    let x = Tensor::from_vec(values.clone(), &[2, 3])?;
+    x.set_requires_grad(true);
+    let weights = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[3, 2])?;
+    let through_view = x.transpose(0, 1).relu().mul(&weights).sum();
+    let direct = x.relu().mul(&weights.transpose(0, 1)).sum();
+    through_view.add(&direct).backward();
+    let grad: Vec<f32> = x.grad().expect("a gradient").iter().copied().collect();
+    // d/dx of both terms: 2 · weightᵀ where x > 0, else 0 (weightᵀ = [1, 3, 5, 2, 4, 6]).
+    let expected: Vec<f32> = (values.iter().zip([1.0, 3.0, 5.0, 2.0, 4.0, 6.0]))
+        .map(|(&x, w)| if x > 0.0 { 2.0 * w } else { 0.0 })
+        .collect();
+    assert_eq!(grad, expected);
+    Ok(())
+}
+
+#[test]
 fn matmul_t_is_matmul_by_the_transpose() -> TestResult {
     let mut rng = seeded_rng(5);
     for (a_shape, w_shape) in [

@@ -9,12 +9,17 @@ use crate::tensor::ops::activation::{
 };
 
 pub(super) fn relu(s: &Step<'_>, mut grad: ArrayD<f32>) -> Grads {
-    // d relu(a)/da = 1 where a > 0, else 0
-    Zip::from(&mut grad).and(&*s.input(0)).for_each(|g, &x| {
-        if x <= 0.0 {
-            *g = 0.0;
-        }
-    });
+    // d relu(a)/da = 1 where a > 0, else 0 (NaN passes the gradient, as PyTorch's
+    // `threshold_backward`). A select, not a branch: about half of a ReLU's inputs are ≤ 0 in
+    // no order, and a branch per element mispredicted on them (9% of W1's step, `perf`).
+    let mask = |g: &mut f32, &x: &f32| *g = if x <= 0.0 { 0.0 } else { *g };
+    let input = s.input(0);
+    match (grad.as_slice_mut(), input.as_slice()) {
+        // Both in standard order (the usual case): plain slices, which vectorize.
+        (Some(g), Some(x)) => g.iter_mut().zip(x).for_each(|(g, x)| mask(g, x)),
+        _ => Zip::from(&mut grad).and(&*input).for_each(mask),
+    }
+    drop(input);
     vec![Some(grad)]
 }
 
