@@ -2,6 +2,7 @@
 
 use minitrainer_macros::Config;
 
+use super::adam_lanes::AdamLanes;
 use super::engine::optimizer_type;
 use super::float::{Float, lerp};
 use super::rule::buffers;
@@ -117,7 +118,7 @@ pub(super) fn adam_update<T: Float>(
     // lerp's first branch, |1 - β1| < 0.5: every practical β1.
     let lerp_from_start = one_minus_beta1 < T::of(0.5) && one_minus_beta1 > T::of(-0.5);
     if max_exp_avg_sq.is_none() && !h.maximize && lerp_from_start {
-        let lanes = Lanes {
+        let lanes = AdamLanes {
             one_minus_beta1,
             beta2,
             one_minus_beta2,
@@ -153,42 +154,6 @@ pub(super) fn adam_update<T: Float>(
         };
         let denom = second.sqrt() / sqrt_bc2 + eps;
         param[i] = param[i] + neg_step_size * exp_avg[i] / denom;
-    }
-}
-
-/// The common case of [`adam_update`] (no amsgrad, no maximize, no coupled decay, `|1 - β1| <
-/// 0.5`) as a loop without branches, so the compiler vectorises it: the same operations in the
-/// same order, hence the same bits. Vector lanes matter beyond speed: once a dead unit's moments
-/// have decayed into the subnormal range (they stay there), every operation on them costs a
-/// microcode assist, paid once per vector instead of once per element.
-struct Lanes<T> {
-    one_minus_beta1: T,
-    beta2: T,
-    one_minus_beta2: T,
-    sqrt_bc2: T,
-    eps: T,
-    neg_step_size: T,
-    decay: T,
-}
-
-impl<T: Float> Lanes<T> {
-    /// `DECAY`: AdamW's `p ← p·(1 - lr·wd)` first.
-    fn run<const DECAY: bool>(&self, param: &mut [T], grad: &[T], m: &mut [T], v: &mut [T]) {
-        let n = param.len().min(grad.len()).min(m.len()).min(v.len());
-        let lanes = param[..n]
-            .iter_mut()
-            .zip(&grad[..n])
-            .zip(&mut m[..n])
-            .zip(&mut v[..n]);
-        for (((p, &g), m), v) in lanes {
-            if DECAY {
-                *p = *p * self.decay;
-            }
-            *m = *m + self.one_minus_beta1 * (g - *m);
-            *v = *v * self.beta2 + self.one_minus_beta2 * g * g;
-            let denom = v.sqrt() / self.sqrt_bc2 + self.eps;
-            *p = *p + self.neg_step_size * *m / denom;
-        }
     }
 }
 

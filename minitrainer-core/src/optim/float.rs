@@ -9,6 +9,8 @@
 use std::fmt::Debug;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+use super::adam_lanes::{AdamLanes, run_f32};
+
 /// A floating-point element type of parameters and optimizer state.
 pub(crate) trait Float:
     Copy
@@ -31,10 +33,19 @@ pub(crate) trait Float:
 
     /// `torch.maximum`: the larger value, NaN when either is NaN (unlike `f32::max`).
     fn max_or_nan(self, other: Self) -> Self;
+
+    /// Adam's branch-free loop ([`AdamLanes::run`]): vectorized at run time for `f32`.
+    fn adam_lanes<const DECAY: bool>(
+        lanes: &AdamLanes<Self>,
+        param: &mut [Self],
+        grad: &[Self],
+        m: &mut [Self],
+        v: &mut [Self],
+    );
 }
 
 macro_rules! float {
-    ($ty:ty) => {
+    ($ty:ty, $adam_lanes:expr) => {
         impl Float for $ty {
             #[allow(clippy::cast_possible_truncation)]
             fn of(x: f64) -> Self {
@@ -52,12 +63,21 @@ macro_rules! float {
                     self
                 }
             }
+            fn adam_lanes<const DECAY: bool>(
+                lanes: &AdamLanes<Self>,
+                param: &mut [Self],
+                grad: &[Self],
+                m: &mut [Self],
+                v: &mut [Self],
+            ) {
+                $adam_lanes(lanes, param, grad, m, v);
+            }
         }
     };
 }
 
-float!(f32);
-float!(f64);
+float!(f32, run_f32::<DECAY>);
+float!(f64, AdamLanes::run_scalar::<DECAY>);
 
 /// `torch.lerp(start, end, weight)` for one element, as ATen computes it: from the start for
 /// small weights, from the end otherwise, so that weight 1 gives `end` exactly.

@@ -7,6 +7,7 @@
 
 mod adagrad;
 mod adam;
+mod adam_lanes;
 mod adamw;
 mod clip;
 mod engine;
