@@ -128,8 +128,8 @@ pub(super) fn adam_update<T: Float>(
             decay,
         };
         match (h.weight_decay != 0.0, h.decoupled) {
-            (false, _) => return lanes.run::<false>(param, grad, exp_avg, exp_avg_sq),
-            (true, true) => return lanes.run::<true>(param, grad, exp_avg, exp_avg_sq),
+            (false, _) => return T::adam_lanes::<false>(&lanes, param, grad, exp_avg, exp_avg_sq),
+            (true, true) => return T::adam_lanes::<true>(&lanes, param, grad, exp_avg, exp_avg_sq),
             // Coupled decay: the general loop below.
             (true, false) => {}
         }

@@ -26,19 +26,8 @@ pub(crate) struct AdamLanes<T> {
 }
 
 impl<T: Float> AdamLanes<T> {
-    /// Updates `param` and the moments `m`, `v` in place. `DECAY`: AdamW's
-    /// `p ← p·(1 - lr·wd)` first.
-    pub(crate) fn run<const DECAY: bool>(
-        &self,
-        param: &mut [T],
-        grad: &[T],
-        m: &mut [T],
-        v: &mut [T],
-    ) {
-        T::adam_lanes::<DECAY>(self, param, grad, m, v);
-    }
-
-    /// The loop, one element at a time (`f64`, and the tails of the vector loop).
+    /// Updates `param` and the moments `m`, `v` in place, one element at a time (`f64`, and
+    /// the tails of the vector loop). `DECAY`: AdamW's `p ← p·(1 - lr·wd)` first.
     pub(crate) fn run_scalar<const DECAY: bool>(
         &self,
         param: &mut [T],
@@ -64,7 +53,7 @@ impl<T: Float> AdamLanes<T> {
     }
 }
 
-/// [`AdamLanes::run`] for `f32`, on vectors chosen at run time.
+/// [`AdamLanes::run_scalar`] for `f32`, on vectors chosen at run time.
 pub(crate) fn run_f32<const DECAY: bool>(
     lanes: &AdamLanes<f32>,
     param: &mut [f32],

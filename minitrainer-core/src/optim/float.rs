@@ -34,7 +34,7 @@ pub(crate) trait Float:
     /// `torch.maximum`: the larger value, NaN when either is NaN (unlike `f32::max`).
     fn max_or_nan(self, other: Self) -> Self;
 
-    /// Adam's branch-free loop ([`AdamLanes::run`]): vectorized at run time for `f32`.
+    /// Adam's branch-free loop ([`AdamLanes::run_scalar`]), vectorized at run time for `f32`.
     fn adam_lanes<const DECAY: bool>(
         lanes: &AdamLanes<Self>,
         param: &mut [Self],
