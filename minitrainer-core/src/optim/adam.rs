@@ -2,9 +2,9 @@
 
 use minitrainer_macros::Config;
 
-use super::adam_lanes::AdamLanes;
 use super::engine::optimizer_type;
 use super::float::{Float, lerp};
+use super::lanes::AdamLanes;
 use super::rule::buffers;
 
 /// Config of [`Adam`] (`"adam"`), with PyTorch's defaults. PyTorch's `betas=(b1, b2)` are

@@ -9,7 +9,7 @@
 use std::fmt::Debug;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::adam_lanes::{AdamLanes, run_f32};
+use super::lanes::{AdamLanes, add_scaled_f32, add_scaled_scalar, run_f32};
 
 /// A floating-point element type of parameters and optimizer state.
 pub(crate) trait Float:
@@ -34,6 +34,9 @@ pub(crate) trait Float:
     /// `torch.maximum`: the larger value, NaN when either is NaN (unlike `f32::max`).
     fn max_or_nan(self, other: Self) -> Self;
 
+    /// `param ← param + alpha·grad` (plain SGD's step), vectorized at run time for `f32`.
+    fn add_scaled(param: &mut [Self], grad: &[Self], alpha: Self);
+
     /// Adam's branch-free loop ([`AdamLanes::run_scalar`]), vectorized at run time for `f32`.
     fn adam_lanes<const DECAY: bool>(
         lanes: &AdamLanes<Self>,
@@ -45,7 +48,7 @@ pub(crate) trait Float:
 }
 
 macro_rules! float {
-    ($ty:ty, $adam_lanes:expr) => {
+    ($ty:ty, $add_scaled:expr, $adam_lanes:expr) => {
         impl Float for $ty {
             #[allow(clippy::cast_possible_truncation)]
             fn of(x: f64) -> Self {
@@ -63,6 +66,9 @@ macro_rules! float {
                     self
                 }
             }
+            fn add_scaled(param: &mut [Self], grad: &[Self], alpha: Self) {
+                $add_scaled(param, grad, alpha);
+            }
             fn adam_lanes<const DECAY: bool>(
                 lanes: &AdamLanes<Self>,
                 param: &mut [Self],
@@ -76,8 +82,8 @@ macro_rules! float {
     };
 }
 
-float!(f32, run_f32::<DECAY>);
-float!(f64, AdamLanes::run_scalar::<DECAY>);
+float!(f32, add_scaled_f32, run_f32::<DECAY>);
+float!(f64, add_scaled_scalar, AdamLanes::run_scalar::<DECAY>);
 
 /// `torch.lerp(start, end, weight)` for one element, as ATen computes it: from the start for
 /// small weights, from the end otherwise, so that weight 1 gives `end` exactly.

@@ -7,7 +7,6 @@
 
 mod adagrad;
 mod adam;
-mod adam_lanes;
 mod adamw;
 mod clip;
 mod engine;
@@ -15,6 +14,7 @@ mod error;
 mod factory;
 mod float;
 mod groups;
+mod lanes;
 mod learning_rates;
 mod optimizer;
 mod rmsprop;

@@ -110,12 +110,9 @@ impl Rule for SgdRule {
         });
         let n = p.len().min(grad.len());
         if buffer.is_none() && !c.maximize && c.weight_decay == 0.0 {
-            // Plain SGD (the common case): one loop without per-element branches, which
-            // vectorizes; the same arithmetic as below.
-            for (p, &g) in p[..n].iter_mut().zip(&grad[..n]) {
-                *p = *p + neg_lr * g;
-            }
-            return;
+            // Plain SGD (the common case): one loop without per-element branches, on the
+            // widest vectors for f32 (`lanes.rs`); the same arithmetic as below.
+            return T::add_scaled(&mut p[..n], &grad[..n], neg_lr);
         }
         for i in 0..n {
             let mut g = if c.maximize { -grad[i] } else { grad[i] };
