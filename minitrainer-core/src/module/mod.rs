@@ -27,6 +27,7 @@ mod index_name;
 mod mode_guard;
 mod named_parameters;
 mod param;
+mod param_collector;
 mod param_name;
 mod params;
 mod plain_data;
@@ -47,6 +48,7 @@ pub use hooks::{HookHandle, HookReturn, HookValue, Hooked};
 pub use mode_guard::{EvalModeGuard, eval_mode};
 pub use named_parameters::{NamedParameters, NamedParametersIntoIter, NamedParametersIter};
 pub use param::{Buffer, Param};
+pub use param_collector::{ParamCollector, collect_child};
 pub use param_name::ParamName;
 pub use plain_data::PlainData;
 pub use state_dict::{LoadReport, ShapeMismatch, StateDict, StateDictIntoIter};
@@ -55,7 +57,7 @@ pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 // The glob matcher of `freeze` and its pattern suggestions, shared with the optimizer's
 // parameter groups.
 // List items are named by index without formatting a `String` (`Sequential` too).
-pub(crate) use containers::{visit_indexed, visit_indexed_mut};
+pub(crate) use containers::{collect_indexed, visit_indexed, visit_indexed_mut};
 pub(crate) use freeze::{matches as path_matches, suggest as suggest_pattern};
 pub(crate) use transparent::transparent_module;
 
@@ -127,6 +129,14 @@ pub trait Module: Any + AsDynModule + ModuleField {
     }
 
     // ---- names and traversal ----------------------------------------------------------------
+
+    /// Reports every parameter to `out`, as [`Module::visit`] does to a visitor: the walk
+    /// behind [`Module::named_parameters`]. Not public API — `#[derive(Module)]` and the
+    /// built-in layers override it with direct calls; the default walks [`Module::visit`].
+    #[doc(hidden)]
+    fn collect_params<'a>(&'a self, out: &mut ParamCollector<'a>) {
+        param_collector::collect_by_visit(self.as_dyn_module(), out);
+    }
 
     /// Calls `f` on every parameter with its dotted path, in field order — the names of
     /// [`Module::named_parameters`] without allocating them: each is borrowed from one buffer

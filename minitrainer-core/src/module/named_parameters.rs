@@ -46,12 +46,18 @@ pub struct NamedParameters<'a> {
 
 /// One parameter and where its name ends in `names` (it starts where the previous one ends).
 #[derive(Clone, Copy)]
-struct Entry<'a> {
-    end: usize,
-    param: &'a Param,
+pub(super) struct Entry<'a> {
+    pub(super) end: usize,
+    pub(super) param: &'a Param,
 }
 
 impl<'a> NamedParameters<'a> {
+    /// `names` holds the names back to back and then at least `INLINE` bytes of padding;
+    /// each entry's `end` is where its name ends.
+    pub(super) fn from_parts(names: String, entries: Vec<Entry<'a>>) -> Self {
+        NamedParameters { names, entries }
+    }
+
     /// Number of parameters.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -108,99 +114,6 @@ impl<'a> NamedParameters<'a> {
     #[inline]
     fn name(&self, start: usize, end: usize) -> &str {
         self.names.get(start..end).unwrap_or_default()
-    }
-}
-
-/// Bytes copied per name on the fast path: a copy of fixed size (a few vector moves, no
-/// `memcpy` call) whose tail beyond the name is cut off again.
-const CHUNK: usize = 32;
-
-/// Builds a [`NamedParameters`] from the visitor's enter/param/exit events.
-///
-/// The current module's path, with its trailing dot, is `path[..len]`; the rest of `path` is
-/// scratch, at least [`CHUNK`] bytes. A parameter's name is assembled in place after the path
-/// and copied out whole, as one chunk when it fits. Per name that is a few dozen instructions:
-/// at 400 names this is most of the traversal, so it is written for that.
-pub(crate) struct Builder<'a> {
-    path: Vec<u8>,
-    len: usize,
-    names: Vec<u8>,
-    entries: Vec<Entry<'a>>,
-}
-
-impl<'a> Builder<'a> {
-    pub(crate) fn new() -> Self {
-        Builder {
-            path: vec![0; 2 * CHUNK],
-            len: 0,
-            names: Vec::with_capacity(1024),
-            entries: Vec::with_capacity(64),
-        }
-    }
-
-    /// Writes `text` at `path[at..]`, keeping [`CHUNK`] bytes of scratch after it; returns
-    /// where it ends. (A byte loop: the texts are a few bytes, shorter than a `memcpy` call.)
-    #[inline]
-    fn write(&mut self, at: usize, text: &str) -> usize {
-        let end = at + text.len();
-        if self.path.len() < end + CHUNK {
-            self.path.resize(end + CHUNK, 0);
-        }
-        if let Some(dst) = self.path.get_mut(at..end) {
-            for (dst, &src) in dst.iter_mut().zip(text.as_bytes()) {
-                *dst = src;
-            }
-        }
-        end
-    }
-
-    /// Entering child module `name`.
-    #[inline]
-    pub(crate) fn enter(&mut self, name: &str) {
-        let end = self.write(self.len, name);
-        if let Some(dot) = self.path.get_mut(end) {
-            *dot = b'.';
-        }
-        self.len = end + 1;
-    }
-
-    /// Leaving child module `name` (the name it was entered with): cuts `name.` off the path.
-    #[inline]
-    pub(crate) fn exit(&mut self, name: &str) {
-        self.len = self.len.saturating_sub(name.len() + 1);
-    }
-
-    /// Parameter `leaf` of the current module.
-    #[inline]
-    pub(crate) fn param(&mut self, leaf: &str, param: &'a Param) {
-        let end = self.write(self.len, leaf);
-        let start = self.names.len();
-        match self.path.first_chunk::<CHUNK>() {
-            Some(chunk) if end <= CHUNK => {
-                self.names.extend_from_slice(chunk);
-                self.names.truncate(start + end);
-            }
-            _ => self
-                .names
-                .extend_from_slice(self.path.get(..end).unwrap_or_default()),
-        }
-        self.entries.push(Entry {
-            end: self.names.len(),
-            param,
-        });
-    }
-
-    /// The collection: the names checked as UTF-8 once, all together.
-    pub(crate) fn finish(self) -> NamedParameters<'a> {
-        // Every name is a concatenation of whole `str`s, so this never fails; if it did
-        // (enter/exit events paired wrongly by a hand-written module) names would read as "".
-        let mut names = String::from_utf8(self.names).unwrap_or_default();
-        // Padding after the last name, so every name starts a whole chunk of `ParamName`.
-        names.extend(std::iter::repeat_n('\0', INLINE));
-        NamedParameters {
-            names,
-            entries: self.entries,
-        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! is nested (a `Linear` is `weight` alone and `encoder.0.weight` inside a model), and fields
 //! are public and replaceable, so a cache would have nothing sound to be keyed on.
 
-use super::named_parameters::Builder;
+use super::param_collector::ParamCollector;
 use super::{Buffer, FieldName, Module, NamedParameters, Param, PathStack, Visitor};
 
 /// The current module's path *with* its trailing dot (`encoder.0.`), as enter/exit events
@@ -67,25 +67,10 @@ pub(super) fn visit_named<'a>(root: &'a dyn Module, f: impl FnMut(&str, &'a Para
     root.visit(&mut visitor);
 }
 
-/// Collects [`NamedParameters`].
-struct Collect<'a>(Builder<'a>);
-
-impl<'a> Visitor<'a> for Collect<'a> {
-    fn enter_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
-        self.0.enter(name.name);
-    }
-    fn exit_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
-        self.0.exit(name.name);
-    }
-    fn param(&mut self, name: FieldName<'_>, param: &'a Param) {
-        self.0.param(name.name, param);
-    }
-}
-
 pub(super) fn named_parameters(root: &dyn Module) -> NamedParameters<'_> {
-    let mut visitor = Collect(Builder::new());
-    root.visit(&mut visitor);
-    visitor.0.finish()
+    let mut out = ParamCollector::new();
+    root.collect_params(&mut out);
+    out.finish()
 }
 
 /// Calls `f` on every parameter; no path is kept.

@@ -1,7 +1,7 @@
 //! `Sequential`: a heterogeneous list of boxed layers applied in order, PyTorch's
 //! `nn.Sequential` (children named `0`, `1`, ...).
 
-use crate::module::{Forward, Layer, Module, Visitor, VisitorMut};
+use crate::module::{Forward, Layer, Module, ParamCollector, Visitor, VisitorMut};
 use crate::tensor::Tensor;
 
 /// Layers applied one after the other; each may be a different type.
@@ -81,6 +81,10 @@ impl Module for Sequential {
 
     fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
         crate::module::visit_indexed_mut(self.layers.iter_mut(), visitor);
+    }
+
+    fn collect_params<'a>(&'a self, out: &mut ParamCollector<'a>) {
+        crate::module::collect_indexed(self.layers.iter(), out);
     }
 
     fn type_name(&self) -> &'static str {
