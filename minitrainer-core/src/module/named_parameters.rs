@@ -80,7 +80,9 @@ impl<'a> NamedParameters<'a> {
 
     /// The parameter named `name`, if any (a linear search).
     pub fn find(&self, name: &str) -> Option<&'a Param> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, param)| param)
+        self.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, param)| param)
     }
 
     /// `(&str, &Param)` pairs, in field order.
@@ -209,7 +211,11 @@ impl NamedParametersIntoIter<'_> {
     #[inline]
     fn name_at(&self, start: usize, end: usize) -> ParamName {
         let len = end.saturating_sub(start);
-        let chunk = self.names.as_bytes().get(start..).and_then(<[u8]>::first_chunk);
+        let chunk = self
+            .names
+            .as_bytes()
+            .get(start..)
+            .and_then(<[u8]>::first_chunk);
         match chunk {
             Some(chunk) if len <= INLINE => ParamName::from_chunk(chunk, len),
             _ => ParamName::new(self.names.get(start..end).unwrap_or_default()),

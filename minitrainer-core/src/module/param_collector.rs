@@ -16,6 +16,12 @@ use super::{FieldName, Module, ModuleField, NamedParameters, Param, Visitor};
 /// `memcpy` call) whose tail beyond the name is cut off again.
 const CHUNK: usize = 32;
 
+/// `INLINE` zero bytes.
+const PADDING: &str = match std::str::from_utf8(&[0; INLINE]) {
+    Ok(padding) => padding,
+    Err(_) => panic!("zero bytes are UTF-8"),
+};
+
 /// Collects every parameter with its dotted path, as [`Module::collect_params`] reports them.
 /// Not public API: the type generated code names.
 ///
@@ -42,7 +48,7 @@ impl<'a> ParamCollector<'a> {
 
     /// Writes `text` at `path[at..]`, keeping [`CHUNK`] bytes of scratch after it; returns
     /// where it ends.
-    #[inline]
+    #[inline(always)]
     fn write(&mut self, at: usize, text: &str) -> usize {
         let end = at + text.len();
         if self.path.len() < end + CHUNK {
@@ -96,7 +102,7 @@ impl<'a> ParamCollector<'a> {
         // (enter/exit events paired wrongly by a hand-written module) names would read as "".
         let mut names = String::from_utf8(self.names).unwrap_or_default();
         // Padding after the last name, so every name starts a whole chunk of `ParamName`.
-        names.extend(std::iter::repeat_n('\0', INLINE));
+        names.push_str(PADDING);
         NamedParameters::from_parts(names, self.entries)
     }
 }

@@ -206,7 +206,10 @@ mod tests {
         let edge = "x".repeat(INLINE);
         for text in ["", "0.weight", "héllo.ünïcode", &edge, long] {
             let name = ParamName::new(text);
-            assert_eq!((name.as_str(), &*name, name.len()), (text, text, text.len()));
+            assert_eq!(
+                (name.as_str(), &*name, name.len()),
+                (text, text, text.len())
+            );
             assert_eq!(name.clone().into_string(), text);
             assert_eq!(String::from(name), text);
         }
@@ -234,13 +237,19 @@ mod tests {
         let map: HashMap<ParamName, usize> = names.into_iter().zip([1, 2]).collect();
         assert_eq!((map["fc.weight"], map[long.as_str()]), (1, 2));
         let sorted: BTreeSet<ParamName> = ["b", "a"].into_iter().map(ParamName::from).collect();
-        assert_eq!(sorted.iter().map(|n| n.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            sorted.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
     }
 
     #[test]
     fn displays_bare_and_debugs_quoted() {
         let name = ParamName::new("0.bias");
-        assert_eq!(format!("{name}|{name:?}|{name:>8}|"), "0.bias|\"0.bias\"|  0.bias|");
+        assert_eq!(
+            format!("{name}|{name:?}|{name:>8}|"),
+            "0.bias|\"0.bias\"|  0.bias|"
+        );
         assert_eq!(name.to_string(), "0.bias");
     }
 }

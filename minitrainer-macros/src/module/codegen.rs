@@ -49,7 +49,7 @@ pub fn module(cont: &Container) -> TokenStream {
 
                 fn collect_field_params<'__a>(
                     &'__a self,
-                    __name: &str,
+                    __name: &::core::primitive::str,
                     __out: &mut #private::ParamCollector<'__a>,
                 ) {
                     #private::collect_child(self, __name, __out);
