@@ -38,6 +38,8 @@ pub struct ParamCollector<'a> {
 
 impl<'a> ParamCollector<'a> {
     pub(crate) fn new() -> Self {
+        // Room for 512 parameters (16 bytes of name each) before either buffer grows: growing
+        // by doubling from small cost W5 (400 parameters) 6% more instructions.
         ParamCollector {
             path: vec![0; 2 * CHUNK],
             len: 0,
