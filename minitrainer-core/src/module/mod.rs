@@ -165,8 +165,8 @@ pub trait Module: Any + AsDynModule + ModuleField {
     /// Every parameter with its dotted path, in field order — PyTorch's `named_parameters()`.
     ///
     /// Returns a [`NamedParameters`] rather than a `Vec<(String, Param)>`: all the names in one
-    /// `String` and the parameters borrowed from `self`, so the walk allocates twice for the
-    /// whole model, not once per name, and touches no reference count. Iterating it
+    /// `String` and the parameters borrowed from `self`, so the walk fills two buffers for the
+    /// whole model (not a `String` per name) and touches no reference count. Iterating it
     ///
     /// - by value (`for (name, p) in model.named_parameters()`) yields `(ParamName, &Param)`:
     ///   [`ParamName`] is an owned name (kept inline up to 38 bytes) that derefs to `str`,

@@ -1,5 +1,5 @@
 //! `NamedParameters`: what [`Module::named_parameters`](super::Module::named_parameters)
-//! returns — every parameter with its dotted path, from one walk, in two allocations.
+//! returns — every parameter with its dotted path, from one walk, in two buffers.
 //!
 //! The names live back to back in one `String` (each its end offset beside its parameter), and
 //! the parameters are borrowed from the module: no `String` per name, no reference-count
@@ -17,7 +17,8 @@ use super::{Param, ParamName};
 /// [`Module::named_parameters`](super::Module::named_parameters) returns them.
 ///
 /// One `String` holds all the names and the parameters are borrowed from the module, so
-/// building it allocates twice whatever the model's size. Iterate it by reference for
+/// building it fills two buffers (room for 512 parameters up front, grown by doubling
+/// beyond), never a `String` per name. Iterate it by reference for
 /// `(&str, &Param)` pairs, or by value for `(ParamName, &Param)` — [`ParamName`] is an owned
 /// name that derefs to `str`, compares with string types and converts `into()` a `String`.
 /// [`NamedParameters::into_vec`] gives the `Vec<(String, Param)>` that outlives the module.
