@@ -34,13 +34,26 @@ fn sequential() -> Sequential {
     })
 }
 
-/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`.
+/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`: by value, each name
+/// taken out as a `ParamName`.
 fn sum_numel_named(model: &dyn Module) -> usize {
-    model
-        .named_parameters()
-        .iter()
-        .map(|(_, p)| p.numel())
-        .sum()
+    let mut total = 0;
+    for (name, p) in model.named_parameters() {
+        black_box(&name);
+        total += p.numel();
+    }
+    total
+}
+
+/// The same through `&NamedParameters`: names borrowed as `&str`.
+fn sum_numel_named_ref(model: &dyn Module) -> usize {
+    let named = model.named_parameters();
+    let mut total = 0;
+    for (name, p) in &named {
+        black_box(name);
+        total += p.numel();
+    }
+    total
 }
 
 /// `sum(p.numel() for p in model.parameters())`.
@@ -60,8 +73,9 @@ fn sum_numel_visit(model: &dyn Module) -> usize {
 
 type Traversal = fn(&dyn Module) -> usize;
 
-const TRAVERSALS: [(&str, Traversal); 3] = [
+const TRAVERSALS: [(&str, Traversal); 4] = [
     ("named_parameters_sum_numel", sum_numel_named),
+    ("named_parameters_ref_sum_numel", sum_numel_named_ref),
     ("visit_parameters_sum_numel", sum_numel_visit),
     ("parameters_sum_numel", sum_numel),
 ];

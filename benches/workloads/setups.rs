@@ -126,14 +126,15 @@ pub(crate) fn w5() -> Sequential {
     })
 }
 
-/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`: owned names, as
-/// `named_parameters()` returns them.
+/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`, as users write it: the
+/// `NamedParameters` iterated by value, each name taken out as an owned `ParamName`.
 pub(crate) fn sum_numel_named(model: &Sequential) -> usize {
-    model
-        .named_parameters()
-        .iter()
-        .map(|(_, p)| p.numel())
-        .sum()
+    let mut total = 0;
+    for (name, p) in model.named_parameters() {
+        std::hint::black_box(&name);
+        total += p.numel();
+    }
+    total
 }
 
 /// The same sum through `visit_parameters`: every name built (borrowed), none allocated —

@@ -1,7 +1,8 @@
 // Not public API. Used by code that `minitrainer-macros` generates.
 
 pub use crate::module::{
-    FieldName, Module, ModuleField, PlainData, Visitor, VisitorMut, visit_child, visit_child_mut,
+    FieldName, Module, ModuleField, ParamCollector, PlainData, Visitor, VisitorMut, collect_child,
+    visit_child, visit_child_mut,
 };
 pub use inventory;
 pub use serde_json;

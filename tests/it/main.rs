@@ -15,6 +15,7 @@ mod loader;
 mod losses;
 mod metrics;
 mod multi_input;
+mod named_parameters;
 mod optim;
 mod pretrained;
 mod registry;

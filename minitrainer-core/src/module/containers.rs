@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::index_name::with_index_name;
-use super::{FieldName, Module, ModuleField, Visitor, VisitorMut};
+use super::{FieldName, Module, ModuleField, ParamCollector, Visitor, VisitorMut};
 
 /// Reports `items` named `0`, `1`, ... (lists and `Sequential`).
 pub(crate) fn visit_indexed<'a, T: ModuleField + ?Sized + 'a>(
@@ -15,6 +15,17 @@ pub(crate) fn visit_indexed<'a, T: ModuleField + ?Sized + 'a>(
         with_index_name(index, |name| {
             item.visit_field(FieldName::new(name), visitor)
         });
+    }
+}
+
+/// [`visit_indexed`] into a [`ParamCollector`].
+#[inline]
+pub(crate) fn collect_indexed<'a, T: ModuleField + ?Sized + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    out: &mut ParamCollector<'a>,
+) {
+    for (index, item) in items.enumerate() {
+        with_index_name(index, |name| item.collect_field_params(name, out));
     }
 }
 
@@ -43,6 +54,10 @@ macro_rules! module_list {
                 visit_indexed_mut(self.iter_mut(), visitor);
             }
 
+            fn collect_params<'a>(&'a self, out: &mut ParamCollector<'a>) {
+                collect_indexed(self.iter(), out);
+            }
+
             fn type_name(&self) -> &'static str {
                 "ModuleList"
             }
@@ -69,6 +84,12 @@ impl<T: ModuleField + 'static> Module for BTreeMap<String, T> {
     fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
         for (key, item) in self.iter_mut() {
             item.visit_field_mut(FieldName::new(key), visitor);
+        }
+    }
+
+    fn collect_params<'a>(&'a self, out: &mut ParamCollector<'a>) {
+        for (key, item) in self {
+            item.collect_field_params(key, out);
         }
     }
 

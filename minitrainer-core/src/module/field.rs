@@ -16,7 +16,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{Buffer, FieldName, Generator, Module, Param, Visitor, VisitorMut};
+use super::{
+    Buffer, FieldName, Generator, Module, Param, ParamCollector, Visitor, VisitorMut, collect_child,
+};
 
 /// A field type `#[derive(Module)]` knows how to walk (a supertrait of [`Module`], so generic
 /// code bounded by `M: Module` can hold an `M` field): a parameter, a buffer, a module, a
@@ -44,6 +46,14 @@ pub trait ModuleField {
     /// Reports this field to `visitor` under `name`, mutably (plain data: nothing).
     fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
         let _ = (name, visitor);
+    }
+
+    /// Reports this field's parameters to `out` under `name`, as `visit_field` does to a
+    /// visitor. Not public API (see [`Module::collect_params`]); the default walks
+    /// `visit_field`.
+    #[doc(hidden)]
+    fn collect_field_params<'a>(&'a self, name: &str, out: &mut ParamCollector<'a>) {
+        super::param_collector::collect_field_by_visit(self, name, out);
     }
 }
 
@@ -82,6 +92,11 @@ impl ModuleField for Param {
     fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
         visitor.param(name, self);
     }
+
+    #[inline]
+    fn collect_field_params<'a>(&'a self, name: &str, out: &mut ParamCollector<'a>) {
+        out.param(name, self);
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -92,6 +107,8 @@ impl ModuleField for Generator {
     fn visit_field<'a>(&'a self, name: FieldName<'_>, visitor: &mut dyn Visitor<'a>) {
         visitor.generator(name, self);
     }
+
+    fn collect_field_params<'a>(&'a self, _: &str, _: &mut ParamCollector<'a>) {}
 }
 
 #[diagnostic::do_not_recommend]
@@ -107,6 +124,8 @@ impl ModuleField for Buffer {
     fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
         visitor.buffer(name, self);
     }
+
+    fn collect_field_params<'a>(&'a self, _: &str, _: &mut ParamCollector<'a>) {}
 }
 
 // `Option` is transparent: `Some(x)` is named like `x`, `None` registers nothing (PyTorch's
@@ -127,6 +146,13 @@ impl<T: ModuleField> ModuleField for Option<T> {
             inner.visit_field_mut(name, visitor);
         }
     }
+
+    #[inline]
+    fn collect_field_params<'a>(&'a self, name: &str, out: &mut ParamCollector<'a>) {
+        if let Some(inner) = self {
+            inner.collect_field_params(name, out);
+        }
+    }
 }
 
 // `Box` is transparent too: boxing a module does not add a path segment. (It claims to hold
@@ -142,6 +168,11 @@ impl<T: ModuleField + ?Sized> ModuleField for Box<T> {
 
     fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
         (**self).visit_field_mut(name, visitor);
+    }
+
+    #[inline]
+    fn collect_field_params<'a>(&'a self, name: &str, out: &mut ParamCollector<'a>) {
+        (**self).collect_field_params(name, out);
     }
 }
 
@@ -164,6 +195,12 @@ macro_rules! container_field {
             fn visit_field_mut(&mut self, name: FieldName<'_>, visitor: &mut dyn VisitorMut) {
                 if $elem::holds_state() {
                     visit_child_mut(self, name, visitor);
+                }
+            }
+
+            fn collect_field_params<'a>(&'a self, name: &str, out: &mut ParamCollector<'a>) {
+                if $elem::holds_state() {
+                    collect_child(self, name, out);
                 }
             }
         }
@@ -200,6 +237,14 @@ macro_rules! __module_field {
                 visitor: &mut dyn $crate::module::VisitorMut,
             ) {
                 $crate::module::visit_child_mut(self, name, visitor);
+            }
+
+            fn collect_field_params<'a>(
+                &'a self,
+                name: &str,
+                out: &mut $crate::module::ParamCollector<'a>,
+            ) {
+                $crate::module::collect_child(self, name, out);
             }
         }
     };

@@ -33,18 +33,38 @@ const fn table() -> [u8; TABLE_LEN] {
     out
 }
 
+/// `0` … `999` as `&str`s cut from [`TABLE`] once, at compile time: naming an item is one
+/// indexed load.
+static NAMES: [&str; 1000] = names();
+
+const fn names() -> [&'static str; 1000] {
+    let mut out = [""; 1000];
+    let (mut index, mut at) = (0, 0);
+    while index < 1000 {
+        let width = if index < 10 {
+            1
+        } else if index < 100 {
+            2
+        } else {
+            3
+        };
+        let (_, rest) = TABLE.split_at(at);
+        let (name, _) = rest.split_at(width);
+        out[index] = name;
+        at += width;
+        index += 1;
+    }
+    out
+}
+
 /// `index` in decimal, borrowed from the table below 1000.
+#[inline]
 fn tabled(index: usize) -> Option<&'static str> {
-    let (start, width) = match index {
-        0..=9 => (index, 1),
-        10..=99 => (10 + 2 * (index - 10), 2),
-        100..=999 => (190 + 3 * (index - 100), 3),
-        _ => return None,
-    };
-    TABLE.get(start..start + width)
+    NAMES.get(index).copied()
 }
 
 /// Calls `f` with `index` in decimal, allocating nothing.
+#[inline]
 pub(crate) fn with_index_name<R>(index: usize, f: impl FnOnce(&str) -> R) -> R {
     if let Some(name) = tabled(index) {
         return f(name);

@@ -25,7 +25,10 @@ mod generator_states;
 mod hooks;
 mod index_name;
 mod mode_guard;
+mod named_parameters;
 mod param;
+mod param_collector;
+mod param_name;
 mod params;
 mod plain_data;
 mod state_dict;
@@ -43,7 +46,10 @@ pub use freeze::ParamSummary;
 pub use generator::{Generator, GeneratorState, ParseGeneratorStateError};
 pub use hooks::{HookHandle, HookReturn, HookValue, Hooked};
 pub use mode_guard::{EvalModeGuard, eval_mode};
+pub use named_parameters::{NamedParameters, NamedParametersIntoIter, NamedParametersIter};
 pub use param::{Buffer, Param};
+pub use param_collector::{ParamCollector, collect_child};
+pub use param_name::ParamName;
 pub use plain_data::PlainData;
 pub use state_dict::{LoadReport, ShapeMismatch, StateDict, StateDictIntoIter};
 pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
@@ -51,7 +57,7 @@ pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 // The glob matcher of `freeze` and its pattern suggestions, shared with the optimizer's
 // parameter groups.
 // List items are named by index without formatting a `String` (`Sequential` too).
-pub(crate) use containers::{visit_indexed, visit_indexed_mut};
+pub(crate) use containers::{collect_indexed, visit_indexed, visit_indexed_mut};
 pub(crate) use freeze::{matches as path_matches, suggest as suggest_pattern};
 pub(crate) use transparent::transparent_module;
 
@@ -124,6 +130,14 @@ pub trait Module: Any + AsDynModule + ModuleField {
 
     // ---- names and traversal ----------------------------------------------------------------
 
+    /// Reports every parameter to `out`, as [`Module::visit`] does to a visitor: the walk
+    /// behind [`Module::named_parameters`]. Not public API — `#[derive(Module)]` and the
+    /// built-in layers override it with direct calls; the default walks [`Module::visit`].
+    #[doc(hidden)]
+    fn collect_params<'a>(&'a self, out: &mut ParamCollector<'a>) {
+        param_collector::collect_by_visit(self.as_dyn_module(), out);
+    }
+
     /// Calls `f` on every parameter with its dotted path, in field order — the names of
     /// [`Module::named_parameters`] without allocating them: each is borrowed from one buffer
     /// for the duration of its call (copy it with `to_owned` to keep it). The fastest walk;
@@ -148,9 +162,49 @@ pub trait Module: Any + AsDynModule + ModuleField {
         params::visit_named(self.as_dyn_module(), f);
     }
 
-    /// Every parameter with its dotted path, in field order (one exact-length `String` per
-    /// name; [`Module::visit_parameters`] walks the same names without allocating).
-    fn named_parameters(&self) -> Vec<(String, Param)> {
+    /// Every parameter with its dotted path, in field order — PyTorch's `named_parameters()`.
+    ///
+    /// Returns a [`NamedParameters`] rather than a `Vec<(String, Param)>`: all the names in one
+    /// `String` and the parameters borrowed from `self`, so the walk fills two buffers for the
+    /// whole model (not a `String` per name) and touches no reference count. Iterating it
+    ///
+    /// - by value (`for (name, p) in model.named_parameters()`) yields `(ParamName, &Param)`:
+    ///   [`ParamName`] is an owned name (kept inline up to 38 bytes) that derefs to `str`,
+    ///   prints, compares with `&str`/`String`, hashes as a `str` and converts `into()` a
+    ///   `String`;
+    /// - by reference (`for (name, p) in &named`, [`NamedParameters::iter`]) yields
+    ///   `(&str, &Param)`.
+    ///
+    /// `p` is a `&Param`: `p.shape()`, `p.grad()`, `p.set_frozen(..)` work as on a `Param`, and
+    /// `p.clone()` is a handle sharing the value. The result borrows the module;
+    /// [`NamedParameters::into_vec`] gives owned `(String, Param)` pairs that do not.
+    /// [`Module::visit_parameters`] walks the same names without collecting them.
+    ///
+    /// # Examples
+    /// ```
+    /// # use minitrainer_core as minitrainer;
+    /// use std::collections::HashMap;
+    /// use minitrainer::build::{Build, Init};
+    /// use minitrainer::module::{Module, Param};
+    /// use minitrainer::nn::{Linear, LinearConfig, Sequential};
+    /// let mut init = Init::seeded(0);
+    /// let net = Sequential::new()
+    ///     .push(Linear::build(&LinearConfig::new(4, 3), &mut init))
+    ///     .push(Linear::build(&LinearConfig::new(3, 2), &mut init));
+    /// let mut by_name: HashMap<String, Param> = HashMap::new();
+    /// for (name, p) in net.named_parameters() {
+    ///     if name.ends_with(".weight") {
+    ///         println!("{name}: {:?}", p.shape());
+    ///         by_name.insert(name.to_string(), p.clone());
+    ///     }
+    /// }
+    /// assert_eq!(by_name["1.weight"].shape(), &[2, 3]);
+    /// let named = net.named_parameters();
+    /// let total: usize = named.iter().map(|(_, p)| p.numel()).sum();
+    /// assert_eq!((named.len(), total), (4, 4 * 3 + 3 + 3 * 2 + 2));
+    /// assert_eq!(named.get(0).map(|(name, _)| name), Some("0.weight"));
+    /// ```
+    fn named_parameters(&self) -> NamedParameters<'_> {
         params::named_parameters(self.as_dyn_module())
     }
 

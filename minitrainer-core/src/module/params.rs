@@ -1,40 +1,59 @@
 //! The parameter walks behind `visit_parameters`, `named_parameters`, `parameters` and
-//! `named_buffers`: one [`PathStack`] buffer per walk, names borrowed from it, and a `String`
-//! allocated only where the caller asked for owned names (at its exact length).
+//! `named_buffers`: one prefix buffer per walk, names borrowed from it or copied into the one
+//! `String` of a [`NamedParameters`].
 //!
 //! Names are rebuilt on every walk rather than cached: a module's path depends on where it
 //! is nested (a `Linear` is `weight` alone and `encoder.0.weight` inside a model), and fields
 //! are public and replaceable, so a cache would have nothing sound to be keyed on.
 
-use super::{Buffer, FieldName, Module, Param, PathStack, Visitor};
+use super::param_collector::ParamCollector;
+use super::{Buffer, FieldName, Module, NamedParameters, Param, PathStack, Visitor};
 
-/// Calls `f` on every parameter with its dotted path, borrowed from one reusable buffer.
+/// The current module's path *with* its trailing dot (`encoder.0.`), as enter/exit events
+/// move it: a parameter's name is this plus its field name.
 ///
-/// The buffer holds the current module's path *with* its trailing dot (`encoder.0.`), so a
-/// parameter's name is one append and one truncate — the hottest two lines of the walk.
+/// Leaving a module cuts its own name and dot off the end (the exit event carries the same
+/// name as the enter), so no stack of lengths is kept.
+#[derive(Default)]
+struct Prefix(String);
+
+impl Prefix {
+    #[inline]
+    fn enter(&mut self, name: &str) {
+        self.0.push_str(name);
+        self.0.push('.');
+    }
+
+    #[inline]
+    fn exit(&mut self, name: &str) {
+        let start = self.0.len().saturating_sub(name.len() + 1);
+        // Always a boundary when enter and exit pair up; a hand-written module that pairs
+        // them wrongly gets wrong names, never a panic.
+        if self.0.is_char_boundary(start) {
+            self.0.truncate(start);
+        }
+    }
+}
+
+/// Calls `f` on every parameter with its dotted path, borrowed from the prefix buffer.
 struct Named<F> {
-    prefix: String,
-    // `prefix.len()` before each entered module: where leaving it truncates back to.
-    starts: Vec<usize>,
+    prefix: Prefix,
     f: F,
 }
 
 impl<'a, F: FnMut(&str, &'a Param)> Visitor<'a> for Named<F> {
     fn enter_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
-        self.starts.push(self.prefix.len());
-        self.prefix.push_str(name.name);
-        self.prefix.push('.');
+        self.prefix.enter(name.name);
     }
-    fn exit_module(&mut self, _: FieldName<'_>, _: &'a dyn Module) {
-        if let Some(start) = self.starts.pop() {
-            self.prefix.truncate(start);
-        }
+    fn exit_module(&mut self, name: FieldName<'_>, _: &'a dyn Module) {
+        self.prefix.exit(name.name);
     }
     fn param(&mut self, name: FieldName<'_>, param: &'a Param) {
-        let end = self.prefix.len();
-        self.prefix.push_str(name.name);
-        (self.f)(&self.prefix, param);
-        self.prefix.truncate(end);
+        let prefix = &mut self.prefix.0;
+        let end = prefix.len();
+        prefix.push_str(name.name);
+        (self.f)(prefix, param);
+        prefix.truncate(end);
     }
 }
 
@@ -42,11 +61,16 @@ impl<'a, F: FnMut(&str, &'a Param)> Visitor<'a> for Named<F> {
 pub(super) fn visit_named<'a>(root: &'a dyn Module, f: impl FnMut(&str, &'a Param)) {
     let mut visitor = Named {
         // Deep enough for most models' names without growing.
-        prefix: String::with_capacity(64),
-        starts: Vec::with_capacity(8),
+        prefix: Prefix(String::with_capacity(64)),
         f,
     };
     root.visit(&mut visitor);
+}
+
+pub(super) fn named_parameters(root: &dyn Module) -> NamedParameters<'_> {
+    let mut out = ParamCollector::new();
+    root.collect_params(&mut out);
+    out.finish()
 }
 
 /// Calls `f` on every parameter; no path is kept.
@@ -61,16 +85,6 @@ impl<'a, F: FnMut(&'a Param)> Visitor<'a> for Each<F> {
 /// Every parameter under `root`, in field order, names skipped.
 pub(super) fn each<'a>(root: &'a dyn Module, f: impl FnMut(&'a Param)) {
     root.visit(&mut Each(f));
-}
-
-// The `Vec`s grow by doubling: sizing them with a counting walk first was measured slower
-// (callgrind and criterion on W5) — the walk costs more than the few reallocations.
-pub(super) fn named_parameters(root: &dyn Module) -> Vec<(String, Param)> {
-    let mut out = Vec::new();
-    visit_named(root, |name, param| {
-        out.push((name.to_owned(), param.clone()))
-    });
-    out
 }
 
 pub(super) fn parameters(root: &dyn Module) -> Vec<Param> {

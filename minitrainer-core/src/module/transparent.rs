@@ -15,6 +15,10 @@ macro_rules! transparent_module {
                 let $this = self;
                 $inner.visit_mut(visitor);
             }
+            fn collect_params<'a>(&'a self, out: &mut $crate::module::ParamCollector<'a>) {
+                let $this = self;
+                $inner.collect_params(out);
+            }
             fn type_name(&self) -> &'static str {
                 let $this = self;
                 $inner.type_name()

@@ -217,12 +217,8 @@ mod tests {
     #[test]
     fn forward_without_bias_is_matmul_and_names_only_weight() {
         let layer = linear(3, 2, false, 1);
-        let names: Vec<String> = layer
-            .named_parameters()
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-        assert_eq!(names, ["weight"]);
+        let named = layer.named_parameters();
+        assert_eq!(named.names().collect::<Vec<_>>(), ["weight"]);
         assert_eq!(
             layer.repr(),
             "Linear(in_features=3, out_features=2, bias=false)"

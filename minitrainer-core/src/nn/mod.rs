@@ -58,6 +58,10 @@ macro_rules! leaf_module {
                 $($crate::module::ModuleField::visit_field_mut(&mut self.$buffer, $crate::module::FieldName::new(stringify!($buffer)), visitor);)*
                 let _ = visitor;
             }
+            fn collect_params<'a>(&'a self, out: &mut $crate::module::ParamCollector<'a>) {
+                $($crate::module::ModuleField::collect_field_params(&self.$param, stringify!($param), out);)*
+                let _ = out;
+            }
             fn type_name(&self) -> &'static str {
                 stringify!($ty)
             }

@@ -1,7 +1,7 @@
 //! `Sequential`: a heterogeneous list of boxed layers applied in order, PyTorch's
 //! `nn.Sequential` (children named `0`, `1`, ...).
 
-use crate::module::{Forward, Layer, Module, Visitor, VisitorMut};
+use crate::module::{Forward, Layer, Module, ParamCollector, Visitor, VisitorMut};
 use crate::tensor::Tensor;
 
 /// Layers applied one after the other; each may be a different type.
@@ -20,7 +20,7 @@ use crate::tensor::Tensor;
 ///     .push(Linear::build(&LinearConfig::new(4, 8), &mut init))
 ///     .push(ReLU::new())
 ///     .push(Linear::build(&LinearConfig::new(8, 2), &mut init));
-/// let names: Vec<String> = net.named_parameters().into_iter().map(|(n, _)| n).collect();
+/// let names: Vec<String> = net.named_parameters().into_iter().map(|(n, _)| n.into()).collect();
 /// assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
 /// assert_eq!(net.call(Tensor::zeros(&[3, 4])).shape(), &[3, 2]);
 /// ```
@@ -81,6 +81,10 @@ impl Module for Sequential {
 
     fn visit_mut(&mut self, visitor: &mut dyn VisitorMut) {
         crate::module::visit_indexed_mut(self.layers.iter_mut(), visitor);
+    }
+
+    fn collect_params<'a>(&'a self, out: &mut ParamCollector<'a>) {
+        crate::module::collect_indexed(self.layers.iter(), out);
     }
 
     fn type_name(&self) -> &'static str {

@@ -46,6 +46,14 @@ pub fn module(cont: &Container) -> TokenStream {
                 ) {
                     #private::visit_child_mut(self, __name, __visitor);
                 }
+
+                fn collect_field_params<'__a>(
+                    &'__a self,
+                    __name: &::core::primitive::str,
+                    __out: &mut #private::ParamCollector<'__a>,
+                ) {
+                    #private::collect_child(self, __name, __out);
+                }
             }
         };
     }
@@ -125,6 +133,11 @@ fn gen_struct(cont: &Container, fields: &[Field], private: &TokenStream) -> Toke
         let (member, name) = (&f.member, name(f));
         quote!(#private::ModuleField::visit_field_mut(&mut self.#member, #name, __visitor);)
     });
+    // The parameter walk of `named_parameters`: the same fields, names without aliases.
+    let collects = walked.iter().map(|f| {
+        let (member, name) = (&f.member, &f.name);
+        quote!(#private::ModuleField::collect_field_params(&self.#member, #name, __out);)
+    });
     quote! {
         fn visit<'__a>(&'__a self, __visitor: &mut dyn #private::Visitor<'__a>) {
             #(#visits)*
@@ -132,6 +145,11 @@ fn gen_struct(cont: &Container, fields: &[Field], private: &TokenStream) -> Toke
 
         fn visit_mut(&mut self, __visitor: &mut dyn #private::VisitorMut) {
             #(#visits_mut)*
+        }
+
+        fn collect_params<'__a>(&'__a self, __out: &mut #private::ParamCollector<'__a>) {
+            #(#collects)*
+            let _ = __out;
         }
 
         fn type_name(&self) -> &'static str {
