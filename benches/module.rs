@@ -34,8 +34,7 @@ fn sequential() -> Sequential {
     })
 }
 
-/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`: by value, each name
-/// taken out as a `ParamName`.
+/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`: owned names.
 fn sum_numel_named(model: &dyn Module) -> usize {
     let mut total = 0;
     for (name, p) in model.named_parameters() {
@@ -45,9 +44,19 @@ fn sum_numel_named(model: &dyn Module) -> usize {
     total
 }
 
+/// The same through `named_parameter_refs()` by value: each name taken out as a `ParamName`.
+fn sum_numel_named_refs(model: &dyn Module) -> usize {
+    let mut total = 0;
+    for (name, p) in model.named_parameter_refs() {
+        black_box(&name);
+        total += p.numel();
+    }
+    total
+}
+
 /// The same through `&NamedParameters`: names borrowed as `&str`.
 fn sum_numel_named_ref(model: &dyn Module) -> usize {
-    let named = model.named_parameters();
+    let named = model.named_parameter_refs();
     let mut total = 0;
     for (name, p) in &named {
         black_box(name);
@@ -73,9 +82,13 @@ fn sum_numel_visit(model: &dyn Module) -> usize {
 
 type Traversal = fn(&dyn Module) -> usize;
 
-const TRAVERSALS: [(&str, Traversal); 4] = [
+const TRAVERSALS: [(&str, Traversal); 5] = [
     ("named_parameters_sum_numel", sum_numel_named),
-    ("named_parameters_ref_sum_numel", sum_numel_named_ref),
+    ("named_parameter_refs_sum_numel", sum_numel_named_refs),
+    (
+        "named_parameter_refs_borrowed_sum_numel",
+        sum_numel_named_ref,
+    ),
     ("visit_parameters_sum_numel", sum_numel_visit),
     ("parameters_sum_numel", sum_numel),
 ];

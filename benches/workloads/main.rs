@@ -32,7 +32,10 @@ use criterion::{Criterion, Throughput};
 use minitrainer::prelude::*;
 
 use mnist::W6;
-use setups::{gemm_operands, sum_numel, sum_numel_named, sum_numel_visit, w1, w2, w3, w4, w5};
+use setups::{
+    gemm_operands, sum_numel, sum_numel_named, sum_numel_named_refs, sum_numel_visit, w1, w2, w3,
+    w4, w5,
+};
 use tsv::Tsv;
 
 /// Training workloads; throughput `elem/s` reads as steps/s.
@@ -83,6 +86,9 @@ fn bench_inference_and_traversal(c: &mut Criterion) {
     let model = w5();
     c.bench_function("W5-param-traversal(named)", |b| {
         b.iter(|| sum_numel_named(black_box(&model)))
+    });
+    c.bench_function("W5-param-traversal(named-refs)", |b| {
+        b.iter(|| sum_numel_named_refs(black_box(&model)))
     });
     c.bench_function("W5-param-traversal(named-visit)", |b| {
         b.iter(|| sum_numel_visit(black_box(&model)))

@@ -126,11 +126,22 @@ pub(crate) fn w5() -> Sequential {
     })
 }
 
-/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())`, as users write it: the
-/// `NamedParameters` iterated by value, each name taken out as an owned `ParamName`.
+/// PyTorch's `sum(p.numel() for _, p in model.named_parameters())` through
+/// `named_parameters()`: owned names (a `String` each) and parameter handles.
 pub(crate) fn sum_numel_named(model: &Sequential) -> usize {
     let mut total = 0;
     for (name, p) in model.named_parameters() {
+        std::hint::black_box(&name);
+        total += p.numel();
+    }
+    total
+}
+
+/// The same through `named_parameter_refs()`, iterated by value as users write it: all the
+/// names in one buffer, each taken out as an owned `ParamName`; parameters borrowed.
+pub(crate) fn sum_numel_named_refs(model: &Sequential) -> usize {
+    let mut total = 0;
+    for (name, p) in model.named_parameter_refs() {
         std::hint::black_box(&name);
         total += p.numel();
     }

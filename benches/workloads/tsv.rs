@@ -8,7 +8,8 @@ use minitrainer::prelude::*;
 
 use crate::mnist::W6;
 use crate::setups::{
-    Train, gemm_operands, sum_numel, sum_numel_named, sum_numel_visit, w1, w2, w3, w4, w5,
+    Train, gemm_operands, sum_numel, sum_numel_named, sum_numel_named_refs, sum_numel_visit, w1,
+    w2, w3, w4, w5,
 };
 use minitrainer::optim::Optimizer;
 
@@ -107,9 +108,11 @@ impl Tsv {
         let model = w5();
         assert_eq!(sum_numel_named(&model), 200 * (64 * 64 + 64));
         type Traverse = fn(&Sequential) -> usize;
-        // `(named-visit)` has no PyTorch line of its own: compare it with `(named)`.
-        let variants: [(&str, Traverse); 3] = [
+        // `(named-refs)` and `(named-visit)` have no PyTorch line of their own: compare them
+        // with `(named)`.
+        let variants: [(&str, Traverse); 4] = [
             ("W5-param-traversal(named)", sum_numel_named),
+            ("W5-param-traversal(named-refs)", sum_numel_named_refs),
             ("W5-param-traversal(named-visit)", sum_numel_visit),
             ("W5-param-traversal(parameters)", sum_numel),
         ];

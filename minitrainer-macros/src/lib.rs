@@ -35,7 +35,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     act: ReLU::new(),
 ///     width: 8,
 /// };
-/// let names: Vec<String> = mlp.named_parameters().into_iter().map(|(n, _)| n.into()).collect();
+/// let names: Vec<String> = mlp.named_parameters().into_iter().map(|(n, _)| n).collect();
 /// assert_eq!(names, ["layers.0.weight", "layers.0.bias", "head.weight"]);
 /// ```
 ///
@@ -89,7 +89,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     head: Linear,
 /// }
 /// # let net = Net { head: Linear::build(&LinearConfig { bias: false, ..LinearConfig::new(1, 1) }, &mut Init::seeded(0)) };
-/// assert_eq!(net.named_parameters().names().next(), Some("fc.weight"));
+/// assert_eq!(net.named_parameters()[0].0, "fc.weight");
 /// ```
 ///
 /// ## `#[module(alias = "old_name")]`

@@ -89,7 +89,7 @@ fn weights(model: &dyn Model) -> Vec<(String, Vec<u32>)> {
         .into_iter()
         .map(|(name, p)| {
             (
-                name.into(),
+                name,
                 p.tensor().to_vec().iter().map(|v| v.to_bits()).collect(),
             )
         })

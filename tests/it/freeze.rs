@@ -72,7 +72,7 @@ fn patterns_select_subtrees_globs_and_single_parameters() -> Result<(), ModuleEr
         .named_parameters()
         .into_iter()
         .filter(|(_, p)| p.is_frozen())
-        .map(|(n, _)| n.into())
+        .map(|(n, _)| n)
         .collect();
     assert_eq!(frozen, ["encoder.layers.0.bias"]);
     model.freeze_all();

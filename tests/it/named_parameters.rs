@@ -1,4 +1,4 @@
-//! `named_parameters()` as users call it: iteration by value (`ParamName`) and by reference
+//! `named_parameter_refs()` as users call it: iteration by value (`ParamName`) and by reference
 //! (`&str`), the collection's accessors, empty models, long names, large indices, and a
 //! hand-written `Module` (walked through its `visit`) named as the derive would name it.
 
@@ -32,7 +32,7 @@ fn by_value_yields_owned_names_usable_as_strings() {
     let net = net();
     let mut by_name: HashMap<String, Param> = HashMap::new();
     let mut seen = Vec::new();
-    for (name, p) in net.named_parameters() {
+    for (name, p) in net.named_parameter_refs() {
         assert!(name.starts_with("0.") || name.starts_with("2."));
         assert_eq!(format!("{name}"), name.to_string());
         if name == "2.weight" {
@@ -44,14 +44,18 @@ fn by_value_yields_owned_names_usable_as_strings() {
     assert_eq!(seen, NAMES);
     assert_eq!(by_name["0.bias"].shape(), &[3]);
     // Names kept past the collection, in a set looked up by `&str`.
-    let kept: HashSet<ParamName> = net.named_parameters().into_iter().map(|(n, _)| n).collect();
+    let kept: HashSet<ParamName> = net
+        .named_parameter_refs()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert!(kept.contains("2.bias") && !kept.contains("1.weight"));
 }
 
 #[test]
 fn by_reference_yields_borrowed_names_and_the_same_tensors() {
     let net = net();
-    let named = net.named_parameters();
+    let named = net.named_parameter_refs();
     let names: Vec<&str> = (&named).into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, NAMES);
     assert_eq!(named.names().collect::<Vec<_>>(), NAMES);
@@ -69,7 +73,7 @@ fn by_reference_yields_borrowed_names_and_the_same_tensors() {
         ["0.bias", "2.weight"]
     );
     let reversed: Vec<ParamName> = net
-        .named_parameters()
+        .named_parameter_refs()
         .into_iter()
         .rev()
         .map(|(n, _)| n)
@@ -80,7 +84,7 @@ fn by_reference_yields_borrowed_names_and_the_same_tensors() {
 #[test]
 fn accessors_find_by_index_and_name_and_convert_to_owned_pairs() {
     let net = net();
-    let named = net.named_parameters();
+    let named = net.named_parameter_refs();
     assert_eq!((named.len(), named.is_empty()), (4, false));
     assert_eq!(
         named.get(2).map(|(n, p)| (n, p.shape())),
@@ -100,15 +104,20 @@ fn accessors_find_by_index_and_name_and_convert_to_owned_pairs() {
         NAMES
     );
     assert_eq!(Some(owned[3].1.id()), named.get(3).map(|(_, p)| p.id()));
+    // `named_parameters()` is these owned pairs: the same names, order and tensors.
+    let ids = |pairs: &[(String, Param)]| -> Vec<(String, _)> {
+        pairs.iter().map(|(n, p)| (n.clone(), p.id())).collect()
+    };
+    assert_eq!(ids(&net.named_parameters()), ids(&owned));
 }
 
 #[test]
 fn a_model_without_parameters_is_empty_both_ways() {
     let relu = ReLU::new();
-    let named = relu.named_parameters();
+    let named = relu.named_parameter_refs();
     assert!(named.is_empty() && named.iter().next().is_none() && named.get(0).is_none());
     assert_eq!(format!("{named:?}"), "{}");
-    assert!(relu.named_parameters().into_iter().next().is_none());
+    assert!(relu.named_parameter_refs().into_iter().next().is_none());
     assert!(NamedParameters::default().into_iter().next().is_none());
 }
 
@@ -138,10 +147,10 @@ fn long_names_and_indices_past_the_table_read_back_whole() {
             .collect(),
     };
     let long = "outer_container_with_a_long_name.an_unusually_long_field_name_for_a_block.0.weight";
-    let named = deep.named_parameters();
+    let named = deep.named_parameter_refs();
     assert_eq!(named.names().next(), Some(long));
     let by_value: Vec<String> = deep
-        .named_parameters()
+        .named_parameter_refs()
         .into_iter()
         .map(|(n, _)| n.into())
         .collect();
@@ -199,14 +208,14 @@ fn hand_written_modules_are_named_through_their_visit() {
     };
     let alone = manual();
     assert_eq!(
-        alone.named_parameters().names().collect::<Vec<_>>(),
+        alone.named_parameter_refs().names().collect::<Vec<_>>(),
         ["scale", "inner.weight", "inner.bias"]
     );
     let net = Sequential::new()
         .push(Linear::build(&LinearConfig::new(1, 2), &mut init))
         .push(manual());
     let names: Vec<String> = net
-        .named_parameters()
+        .named_parameter_refs()
         .into_iter()
         .map(|(n, _)| n.into())
         .collect();

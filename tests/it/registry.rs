@@ -27,7 +27,7 @@ fn model_from_another_crate_loads_by_name_only() -> Result<(), Error> {
     let names: Vec<(String, Vec<usize>)> = model
         .named_parameters()
         .into_iter()
-        .map(|(name, p)| (name.into(), p.shape().to_vec()))
+        .map(|(name, p)| (name, p.shape().to_vec()))
         .collect();
     assert_eq!(
         names,

@@ -58,7 +58,7 @@ fn weights(trainer: &Trainer<Box<dyn Model>>) -> Vec<(String, Vec<f32>)> {
         .model()
         .named_parameters()
         .into_iter()
-        .map(|(name, param)| (name.into(), param.tensor().to_vec()))
+        .map(|(name, param)| (name, param.tensor().to_vec()))
         .collect()
 }
 

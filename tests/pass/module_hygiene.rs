@@ -37,7 +37,7 @@ fn main() {
         width: 2,
     };
     let names: std::vec::Vec<std::string::String> =
-        net.named_parameters().into_iter().map(|(n, _)| n.into()).collect();
+        net.named_parameters().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["type.weight", "inner.weight", "weight"]);
     let _ = net.inner.forward(Tensor::zeros(&[1, 2]));
     assert_eq!(Choice::B.type_name(), "B");

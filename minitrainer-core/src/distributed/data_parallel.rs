@@ -31,7 +31,7 @@ pub fn broadcast_parameters(
     let mut tensors: Vec<(String, Tensor)> = model
         .named_parameters()
         .into_iter()
-        .map(|(name, param)| (name.into(), param.tensor().clone()))
+        .map(|(name, param)| (name, param.tensor().clone()))
         .chain(
             model
                 .named_buffers()

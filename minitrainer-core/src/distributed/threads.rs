@@ -49,7 +49,7 @@ impl ThreadGroup {
                 arrivals: vec![None; world_size],
                 arrived: 0,
                 outcome: Arc::new(Ok(Payload::Max(0))),
-                departed: vec![false; world_size],
+                departed: None,
             }),
             wake: Condvar::new(),
         });
@@ -88,7 +88,9 @@ struct State {
     /// The result of the last completed operation (every rank reads it before it can arrive at
     /// the next one, so one slot is enough).
     outcome: Arc<Result<Payload, DistributedError>>,
-    departed: Vec<bool>,
+    /// The first rank that left: the one every waiting rank reports (a rank that then fails
+    /// because of it and leaves too must not be blamed instead).
+    departed: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -126,7 +128,7 @@ impl ThreadRank {
             });
         }
         let mut state = self.lock();
-        if let Some(rank) = state.departed.iter().position(|&gone| gone) {
+        if let Some(rank) = state.departed {
             return Err(DistributedError::PeerGone { rank, operation });
         }
         let generation = state.generation;
@@ -141,7 +143,7 @@ impl ThreadRank {
             self.shared.wake.notify_all();
         } else {
             while state.generation == generation {
-                if let Some(rank) = state.departed.iter().position(|&gone| gone) {
+                if let Some(rank) = state.departed {
                     return Err(DistributedError::PeerGone { rank, operation });
                 }
                 state = self
@@ -317,7 +319,7 @@ impl Collective for ThreadRank {
 impl Drop for ThreadRank {
     fn drop(&mut self) {
         let mut state = self.lock();
-        state.departed[self.rank] = true;
+        state.departed.get_or_insert(self.rank);
         self.shared.wake.notify_all();
     }
 }

@@ -59,7 +59,7 @@ pub(super) fn set_frozen(
     if count == 0 {
         // Names are only built when there is a typo to correct.
         let params = root.named_parameters();
-        let names: Vec<&str> = params.names().collect();
+        let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
         return Err(ModuleError::NoMatch {
             pattern: pattern.to_owned(),
             suggestion: suggest(root, pattern, &names),

@@ -162,23 +162,13 @@ pub trait Module: Any + AsDynModule + ModuleField {
         params::visit_named(self.as_dyn_module(), f);
     }
 
-    /// Every parameter with its dotted path, in field order — PyTorch's `named_parameters()`.
+    /// Every parameter with its dotted path, in field order — PyTorch's `named_parameters()`:
+    /// owned names and parameter handles (sharing the values), which outlive the borrow of
+    /// `self`.
     ///
-    /// Returns a [`NamedParameters`] rather than a `Vec<(String, Param)>`: all the names in one
-    /// `String` and the parameters borrowed from `self`, so the walk fills two buffers for the
-    /// whole model (not a `String` per name) and touches no reference count. Iterating it
-    ///
-    /// - by value (`for (name, p) in model.named_parameters()`) yields `(ParamName, &Param)`:
-    ///   [`ParamName`] is an owned name (kept inline up to 38 bytes) that derefs to `str`,
-    ///   prints, compares with `&str`/`String`, hashes as a `str` and converts `into()` a
-    ///   `String`;
-    /// - by reference (`for (name, p) in &named`, [`NamedParameters::iter`]) yields
-    ///   `(&str, &Param)`.
-    ///
-    /// `p` is a `&Param`: `p.shape()`, `p.grad()`, `p.set_frozen(..)` work as on a `Param`, and
-    /// `p.clone()` is a handle sharing the value. The result borrows the module;
-    /// [`NamedParameters::into_vec`] gives owned `(String, Param)` pairs that do not.
-    /// [`Module::visit_parameters`] walks the same names without collecting them.
+    /// Each name is a `String` of its own; when only reading, [`Module::named_parameter_refs`]
+    /// walks the same names into one buffer (about 4x faster on a 200-layer model), and
+    /// [`Module::visit_parameters`] without collecting them.
     ///
     /// # Examples
     /// ```
@@ -191,20 +181,52 @@ pub trait Module: Any + AsDynModule + ModuleField {
     /// let net = Sequential::new()
     ///     .push(Linear::build(&LinearConfig::new(4, 3), &mut init))
     ///     .push(Linear::build(&LinearConfig::new(3, 2), &mut init));
-    /// let mut by_name: HashMap<String, Param> = HashMap::new();
-    /// for (name, p) in net.named_parameters() {
+    /// let by_name: HashMap<String, Param> = net.named_parameters().into_iter().collect();
+    /// assert_eq!(by_name["1.weight"].shape(), &[2, 3]);
+    /// assert_eq!(net.named_parameters()[0].0, "0.weight");
+    /// ```
+    fn named_parameters(&self) -> Vec<(String, Param)> {
+        self.named_parameter_refs().into_vec()
+    }
+
+    /// [`Module::named_parameters`] borrowed: every parameter with its dotted path, in field
+    /// order, all the names in one `String` and the parameters borrowed from `self`, so the
+    /// walk fills two buffers for the whole model (not a `String` per name) and touches no
+    /// reference count. Iterating the [`NamedParameters`]
+    ///
+    /// - by reference (`for (name, p) in &named`, [`NamedParameters::iter`]) yields
+    ///   `(&str, &Param)`;
+    /// - by value (`for (name, p) in model.named_parameter_refs()`) yields
+    ///   `(ParamName, &Param)`: [`ParamName`] is an owned name (kept inline up to 38 bytes)
+    ///   that derefs to `str`, prints, compares with `&str`/`String`, hashes as a `str` and
+    ///   converts `into()` a `String`.
+    ///
+    /// `p` is a `&Param`: `p.shape()`, `p.grad()`, `p.set_frozen(..)` work as on a `Param`, and
+    /// `p.clone()` is a handle sharing the value. [`NamedParameters::into_vec`] gives
+    /// [`Module::named_parameters`]' owned pairs.
+    ///
+    /// # Examples
+    /// ```
+    /// # use minitrainer_core as minitrainer;
+    /// use minitrainer::build::{Build, Init};
+    /// use minitrainer::module::Module;
+    /// use minitrainer::nn::{Linear, LinearConfig, Sequential};
+    /// let mut init = Init::seeded(0);
+    /// let net = Sequential::new()
+    ///     .push(Linear::build(&LinearConfig::new(4, 3), &mut init))
+    ///     .push(Linear::build(&LinearConfig::new(3, 2), &mut init));
+    /// for (name, p) in net.named_parameter_refs() {
     ///     if name.ends_with(".weight") {
     ///         println!("{name}: {:?}", p.shape());
-    ///         by_name.insert(name.to_string(), p.clone());
     ///     }
     /// }
-    /// assert_eq!(by_name["1.weight"].shape(), &[2, 3]);
-    /// let named = net.named_parameters();
+    /// let named = net.named_parameter_refs();
     /// let total: usize = named.iter().map(|(_, p)| p.numel()).sum();
     /// assert_eq!((named.len(), total), (4, 4 * 3 + 3 + 3 * 2 + 2));
     /// assert_eq!(named.get(0).map(|(name, _)| name), Some("0.weight"));
+    /// assert_eq!(named.find("1.bias").map(|p| p.shape()), Some(&[2][..]));
     /// ```
-    fn named_parameters(&self) -> NamedParameters<'_> {
+    fn named_parameter_refs(&self) -> NamedParameters<'_> {
         params::named_parameters(self.as_dyn_module())
     }
 

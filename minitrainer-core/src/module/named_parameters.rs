@@ -31,7 +31,7 @@ use super::{Param, ParamName};
 /// use minitrainer::nn::{Linear, LinearConfig, Sequential};
 /// let mut init = Init::seeded(0);
 /// let net = Sequential::new().push(Linear::build(&LinearConfig::new(4, 2), &mut init));
-/// let named = net.named_parameters();
+/// let named = net.named_parameter_refs();
 /// assert_eq!((named.len(), named.get(1).map(|(name, _)| name)), (2, Some("0.bias")));
 /// for (name, param) in &named {
 ///     assert!(name.starts_with("0."), "{name}: {:?}", param.shape());
@@ -106,7 +106,8 @@ impl<'a> NamedParameters<'a> {
     }
 
     /// Owned pairs that outlive the module: one `String` per name and a shared handle per
-    /// parameter (what `named_parameters()` returned before it borrowed).
+    /// parameter: what [`Module::named_parameters`](crate::module::Module::named_parameters)
+    /// returns.
     pub fn into_vec(self) -> Vec<(String, Param)> {
         self.iter()
             .map(|(name, param)| (name.to_owned(), param.clone()))

@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn forward_without_bias_is_matmul_and_names_only_weight() {
         let layer = linear(3, 2, false, 1);
-        let named = layer.named_parameters();
+        let named = layer.named_parameter_refs();
         assert_eq!(named.names().collect::<Vec<_>>(), ["weight"]);
         assert_eq!(
             layer.repr(),

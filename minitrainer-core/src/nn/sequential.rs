@@ -20,7 +20,7 @@ use crate::tensor::Tensor;
 ///     .push(Linear::build(&LinearConfig::new(4, 8), &mut init))
 ///     .push(ReLU::new())
 ///     .push(Linear::build(&LinearConfig::new(8, 2), &mut init));
-/// let names: Vec<String> = net.named_parameters().into_iter().map(|(n, _)| n.into()).collect();
+/// let names: Vec<String> = net.named_parameters().into_iter().map(|(n, _)| n).collect();
 /// assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
 /// assert_eq!(net.call(Tensor::zeros(&[3, 4])).shape(), &[3, 2]);
 /// ```

@@ -93,9 +93,8 @@ pub(crate) fn assign(
 ) -> Result<Vec<Vec<(String, Param)>>, OptimError> {
     let trainable: Vec<(String, Param)> = model
         .named_parameters()
-        .iter()
+        .into_iter()
         .filter(|(_, param)| !param.is_frozen())
-        .map(|(name, param)| (name.to_owned(), param.clone()))
         .collect();
     if trainable.is_empty() {
         return Err(OptimError::NoParameters);

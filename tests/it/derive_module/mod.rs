@@ -15,8 +15,8 @@ pub fn names_and_shapes(module: &impl Module) -> Vec<(String, Vec<usize>)> {
     let named = module.named_parameters();
     let mut visited = Vec::new();
     module.visit_parameters(&mut |name, p| visited.push((name.to_owned(), p.id())));
-    let ids = |params: &minitrainer::module::NamedParameters| -> Vec<(String, _)> {
-        params.iter().map(|(n, p)| (n.to_owned(), p.id())).collect()
+    let ids = |params: &[(String, Param)]| -> Vec<(String, _)> {
+        params.iter().map(|(n, p)| (n.clone(), p.id())).collect()
     };
     assert_eq!(visited, ids(&named));
     let unnamed: Vec<_> = module.parameters().iter().map(|p| p.id()).collect();
@@ -28,7 +28,7 @@ pub fn names_and_shapes(module: &impl Module) -> Vec<(String, Vec<usize>)> {
     assert_eq!(module.num_parameters(), total);
     named
         .into_iter()
-        .map(|(name, p)| (name.into(), p.shape().to_vec()))
+        .map(|(name, p)| (name, p.shape().to_vec()))
         .collect()
 }
 

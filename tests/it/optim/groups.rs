@@ -54,10 +54,10 @@ fn biases_get_no_weight_decay_and_the_encoder_a_lower_lr() -> Result<(), OptimEr
     let before: Vec<(String, Vec<f32>)> = model
         .named_parameters()
         .into_iter()
-        .map(|(n, p)| (n.into(), p.to_vec()))
+        .map(|(n, p)| (n, p.to_vec()))
         .collect();
     for (_, p) in model.named_parameters() {
-        set_grad(p, &Tensor::full(p.shape(), 0.25));
+        set_grad(&p, &Tensor::full(p.shape(), 0.25));
     }
     opt.step();
     for ((name, p), (_, old)) in model.named_parameters().into_iter().zip(before) {
