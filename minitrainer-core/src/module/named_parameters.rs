@@ -1,5 +1,5 @@
-//! `NamedParameters`: what [`Module::named_parameters`](super::Module::named_parameters)
-//! returns — every parameter with its dotted path, from one walk, in two buffers.
+//! `NamedParameters`: what
+//! [`Module::named_parameter_refs`](super::Module::named_parameter_refs) returns — every parameter with its dotted path, from one walk, in two buffers.
 //!
 //! The names live back to back in one `String` (each its end offset beside its parameter), and
 //! the parameters are borrowed from the module: no `String` per name, no reference-count

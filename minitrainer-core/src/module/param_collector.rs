@@ -1,5 +1,6 @@
-//! `ParamCollector`: the fast walk behind [`Module::named_parameters`], which builds a
-//! [`NamedParameters`] without a dynamic call per event.
+//! `ParamCollector`: the fast walk behind [`Module::named_parameter_refs`] (and so
+//! [`Module::named_parameters`]), which builds a [`NamedParameters`] without a dynamic call
+//! per event.
 //!
 //! [`Module::collect_params`] and [`ModuleField::collect_field_params`] mirror `visit` and
 //! `visit_field`, but report to this one concrete type, so the built-in layers and
