@@ -95,9 +95,7 @@ pub trait Config: fmt::Display {
     where
         Self: Sized,
     {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))?;
-        Self::from_value(value)
+        Self::from_value(parse_json(text)?)
     }
 
     /// The config as a JSON value, every field included (defaults too).
@@ -123,6 +121,12 @@ pub trait Config: fmt::Display {
     fn schema() -> Schema
     where
         Self: Sized;
+}
+
+/// JSON text as a value. Not generic: `Config::from_json` is compiled in every crate and for
+/// every config type, and would otherwise compile a JSON parser each time.
+fn parse_json(text: &str) -> Result<Value, ConfigError> {
+    serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))
 }
 
 /// The `from_value` of every derived config: decode (collecting every problem), then validate.

@@ -247,12 +247,21 @@ macro_rules! optimizer_type {
                 groups: impl IntoIterator<Item = $crate::optim::ParamGroup>,
             ) -> Result<Self, $crate::optim::OptimError> {
                 let groups: Vec<_> = groups.into_iter().collect();
-                let engine =
-                    $crate::optim::engine::Engine::new(
-                        $crate::module::AsDynModule::as_dyn_module(model),
-                        config,
-                        &groups,
-                    )?;
+                Self::with_dyn_groups(
+                    $crate::module::AsDynModule::as_dyn_module(model),
+                    config,
+                    &groups,
+                )
+            }
+
+            /// `with_groups` without generics: compiled once, in this crate, rather than in
+            /// every crate that builds the optimizer.
+            fn with_dyn_groups(
+                model: &dyn $crate::module::Module,
+                config: $config,
+                groups: &[$crate::optim::ParamGroup],
+            ) -> Result<Self, $crate::optim::OptimError> {
+                let engine = $crate::optim::engine::Engine::new(model, config, groups)?;
                 Ok($name { engine })
             }
 
