@@ -138,15 +138,14 @@ pub fn decode_and_validate<T: ConfigValue + Config + 'static>(
 ) -> Result<T, ConfigError> {
     model_type::accept_own::<T>(&mut value)?;
     let mut errors = Violations::new();
-    let decoded = T::decode(value, &FieldPath::root(), &mut errors);
-    errors.into_result()?;
-    match decoded {
-        Some(config) => {
+    // One branch to an error and one `?`: this body is compiled for every config type.
+    match T::decode(value, &FieldPath::root(), &mut errors) {
+        Some(config) if errors.is_empty() => {
             config.validate()?;
             Ok(config)
         }
         // `decode` returns `None` only after recording a violation.
-        None => Err(ConfigError::Invalid(Violations::new())),
+        _ => Err(ConfigError::Invalid(errors)),
     }
 }
 
