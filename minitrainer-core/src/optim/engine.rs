@@ -122,8 +122,10 @@ impl<R: Rule> Engine<R> {
     }
 }
 
+/// Checks that `set_learning_rates` got one rate per group.
+///
 /// # Panics
-/// When `rates` differs from `groups` (a bug in the caller: the scheduler owns one rate per
+/// When `rates` differs from `groups` (a bug in the caller: a scheduler holds one rate per
 /// group).
 fn check_rate_count(rates: usize, groups: usize) {
     assert_eq!(
