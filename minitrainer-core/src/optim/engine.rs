@@ -134,11 +134,11 @@ fn check_rate_count(rates: usize, groups: usize) {
     );
 }
 
-/// The default group's pattern (`None`) and slots, then one per `groups` entry.
-fn group_slots(
-    model: &dyn Module,
-    groups: &[ParamGroup],
-) -> Result<Vec<(Option<String>, Vec<Slot>)>, OptimError> {
+/// A group's pattern (`None` for the default group) and parameter slots.
+type PatternSlots = (Option<String>, Vec<Slot>);
+
+/// The default group's pattern and slots, then one per `groups` entry.
+fn group_slots(model: &dyn Module, groups: &[ParamGroup]) -> Result<Vec<PatternSlots>, OptimError> {
     let patterns = std::iter::once(None).chain(groups.iter().map(|g| Some(g.pattern().into())));
     let assigned = assign(model, groups)?;
     Ok(patterns
