@@ -17,13 +17,28 @@ impl JsonSchemaDefs {
 
     /// A `$ref` to the definition `name`, building it with `build` the first time.
     pub fn reference(&mut self, name: &str, build: impl FnOnce(&mut Self) -> Value) -> Value {
-        if !self.defs.contains_key(name) {
-            // Reserve the name first, so a type that contains itself refers to itself.
-            self.defs.insert(name.to_owned(), Value::Null);
+        // Generic over `build`, so instantiated once per config type: only the call of `build`
+        // stays here, the rest is compiled once (`reserve`, `define`, `ref_to`).
+        if self.reserve(name) {
             let schema = build(self);
-            self.defs.insert(name.to_owned(), schema);
+            self.define(name, schema);
         }
-        serde_json::json!({ "$ref": format!("#/$defs/{name}") })
+        ref_to(name)
+    }
+
+    /// Whether `name` is new; reserves it first, so a type that contains itself refers to
+    /// itself.
+    fn reserve(&mut self, name: &str) -> bool {
+        if self.defs.contains_key(name) {
+            return false;
+        }
+        self.defs.insert(name.to_owned(), Value::Null);
+        true
+    }
+
+    /// Sets the definition `name`.
+    fn define(&mut self, name: &str, schema: Value) {
+        self.defs.insert(name.to_owned(), schema);
     }
 
     /// Whether nothing was defined.
@@ -35,4 +50,9 @@ impl JsonSchemaDefs {
     pub fn into_map(self) -> Map<String, Value> {
         self.defs
     }
+}
+
+/// `{"$ref": "#/$defs/<name>"}`.
+fn ref_to(name: &str) -> Value {
+    serde_json::json!({ "$ref": format!("#/$defs/{name}") })
 }

@@ -95,9 +95,7 @@ pub trait Config: fmt::Display {
     where
         Self: Sized,
     {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))?;
-        Self::from_value(value)
+        Self::from_value(parse_json(text)?)
     }
 
     /// The config as a JSON value, every field included (defaults too).
@@ -125,6 +123,12 @@ pub trait Config: fmt::Display {
         Self: Sized;
 }
 
+/// JSON text as a value. Not generic: `Config::from_json` is compiled in every crate and for
+/// every config type, and would otherwise compile a JSON parser each time.
+fn parse_json(text: &str) -> Result<Value, ConfigError> {
+    serde_json::from_str(text).map_err(|e| ConfigError::from_json_error(&e))
+}
+
 /// The `from_value` of every derived config: decode (collecting every problem), then validate.
 /// A top-level `model_type` naming a model built from `T` is accepted and dropped (a saved
 /// `config.json` reads back into its typed config); see `model_type.rs`.
@@ -134,15 +138,14 @@ pub fn decode_and_validate<T: ConfigValue + Config + 'static>(
 ) -> Result<T, ConfigError> {
     model_type::accept_own::<T>(&mut value)?;
     let mut errors = Violations::new();
-    let decoded = T::decode(value, &FieldPath::root(), &mut errors);
-    errors.into_result()?;
-    match decoded {
-        Some(config) => {
+    // One branch to an error and one `?`: this body is compiled for every config type.
+    match T::decode(value, &FieldPath::root(), &mut errors) {
+        Some(config) if errors.is_empty() => {
             config.validate()?;
             Ok(config)
         }
         // `decode` returns `None` only after recording a violation.
-        None => Err(ConfigError::Invalid(Violations::new())),
+        _ => Err(ConfigError::Invalid(errors)),
     }
 }
 

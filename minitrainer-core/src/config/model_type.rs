@@ -31,11 +31,11 @@ pub fn type_id_of<T: 'static>() -> TypeId {
     TypeId::of::<T>()
 }
 
-/// The model types registered with config `T`, sorted.
-fn model_types_of<T: 'static>() -> Vec<&'static str> {
+/// The model types registered with the config of `TypeId` `config`, sorted.
+fn model_types_of(config: TypeId) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = inventory::iter::<ModelTypeOf>
         .into_iter()
-        .filter(|entry| (entry.config)() == TypeId::of::<T>())
+        .filter(|entry| (entry.config)() == config)
         .map(|entry| entry.model_type)
         .collect();
     names.sort_unstable();
@@ -47,13 +47,24 @@ fn model_types_of<T: 'static>() -> Vec<&'static str> {
 /// error when it names another. Left in place (an unknown field, reported by decoding) when no
 /// model is registered with `T`.
 pub(super) fn accept_own<T: 'static>(value: &mut Value) -> Result<(), ConfigError> {
+    // Instantiated once per config type: everything but the two type queries is in
+    // `accept_model_type`, compiled once.
+    accept_model_type(value, TypeId::of::<T>(), std::any::type_name::<T>())
+}
+
+/// [`accept_own`] for the config whose `TypeId` is `config` and type name `type_name`.
+fn accept_model_type(
+    value: &mut Value,
+    config: TypeId,
+    type_name: &'static str,
+) -> Result<(), ConfigError> {
     let Value::Object(fields) = value else {
         return Ok(());
     };
     let Some(found) = fields.get("model_type") else {
         return Ok(());
     };
-    let expected = model_types_of::<T>();
+    let expected = model_types_of(config);
     if expected.is_empty() {
         return Ok(());
     }
@@ -66,7 +77,7 @@ pub(super) fn accept_own<T: 'static>(value: &mut Value) -> Result<(), ConfigErro
         &FieldPath::root().field("model_type"),
         ViolationKind::WrongModelType {
             found: found.to_string(),
-            config: short_type_name::<T>(),
+            config: short_type_name(type_name),
             expected,
         },
     );
@@ -74,7 +85,6 @@ pub(super) fn accept_own<T: 'static>(value: &mut Value) -> Result<(), ConfigErro
 }
 
 /// `my_crate::configs::MlpConfig` → `MlpConfig`.
-fn short_type_name<T>() -> &'static str {
-    let full = std::any::type_name::<T>();
+fn short_type_name(full: &'static str) -> &'static str {
     full.rsplit("::").next().unwrap_or(full)
 }

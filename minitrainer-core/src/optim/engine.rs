@@ -47,7 +47,8 @@ impl<R: Rule> Engine<R> {
         groups: &[ParamGroup],
     ) -> Result<Self, OptimError> {
         config.validate()?;
-        let mut configs = vec![config.clone()];
+        let mut configs = Vec::with_capacity(groups.len() + 1);
+        configs.push(config.clone());
         for group in groups {
             let mut group_config = config.clone();
             if let Some(lr) = group.lr_override() {
@@ -59,27 +60,17 @@ impl<R: Rule> Engine<R> {
             group_config.validate()?;
             configs.push(group_config);
         }
-        let patterns = std::iter::once(None).chain(groups.iter().map(|g| Some(g.pattern().into())));
-        let assigned = assign(model, groups)?;
-        let groups = assigned
-            .into_iter()
-            .zip(configs)
-            .zip(patterns)
-            .map(|((params, config), pattern)| Group {
+        // Generic code is compiled once per rule: the rule-independent part (patterns,
+        // assignment, slots) is in `group_slots`, and this loop has no closure.
+        let mut out = Vec::with_capacity(configs.len());
+        for ((pattern, params), config) in group_slots(model, groups)?.into_iter().zip(configs) {
+            out.push(Group {
                 pattern,
                 config,
-                params: params
-                    .into_iter()
-                    .map(|(path, param)| Slot {
-                        path,
-                        param,
-                        step: 0,
-                        state: Vec::new(),
-                    })
-                    .collect(),
-            })
-            .collect();
-        Ok(Engine { groups })
+                params,
+            });
+        }
+        Ok(Engine { groups: out })
     }
 
     /// The default group's hyperparameters.
@@ -98,39 +89,89 @@ impl<R: Rule> Engine<R> {
 
     /// Clears every optimized parameter's gradient.
     pub(crate) fn zero_grad(&self) {
-        for slot in self.groups.iter().flat_map(|g| &g.params) {
-            slot.param.zero_grad();
+        for group in &self.groups {
+            for slot in &group.params {
+                slot.param.zero_grad();
+            }
         }
     }
 
     pub(crate) fn learning_rates(&self) -> Vec<f64> {
-        self.groups.iter().map(|g| R::lr(&g.config)).collect()
+        let mut out = Vec::with_capacity(self.groups.len());
+        for group in &self.groups {
+            out.push(R::lr(&group.config));
+        }
+        out
     }
 
     pub(crate) fn set_learning_rates(&mut self, lrs: &[f64]) {
-        assert_eq!(
-            lrs.len(),
-            self.groups.len(),
-            "set_learning_rates: {} rates for {} parameter groups",
-            lrs.len(),
-            self.groups.len()
-        );
+        check_rate_count(lrs.len(), self.groups.len());
         for (group, &lr) in self.groups.iter_mut().zip(lrs) {
             R::set_lr(&mut group.config, lr);
         }
     }
 
     pub(crate) fn param_groups(&self) -> Vec<GroupInfo> {
-        self.groups
-            .iter()
-            .map(|g| GroupInfo {
-                pattern: g.pattern.clone(),
-                lr: R::lr(&g.config),
-                weight_decay: R::weight_decay(&g.config),
-                config: g.config.to_value(),
-                params: g.params.iter().map(|s| s.path.clone()).collect(),
-            })
-            .collect()
+        let mut out = Vec::with_capacity(self.groups.len());
+        for g in &self.groups {
+            let (lr, weight_decay) = (R::lr(&g.config), R::weight_decay(&g.config));
+            let config = g.config.to_value();
+            out.push(group_info(&g.pattern, &g.params, lr, weight_decay, config));
+        }
+        out
+    }
+}
+
+/// Checks that `set_learning_rates` got one rate per group.
+///
+/// # Panics
+/// When `rates` differs from `groups` (a bug in the caller: a scheduler holds one rate per
+/// group).
+fn check_rate_count(rates: usize, groups: usize) {
+    assert_eq!(
+        rates, groups,
+        "set_learning_rates: {rates} rates for {groups} parameter groups",
+    );
+}
+
+/// A group's pattern (`None` for the default group) and parameter slots.
+type PatternSlots = (Option<String>, Vec<Slot>);
+
+/// The default group's pattern and slots, then one per `groups` entry.
+fn group_slots(model: &dyn Module, groups: &[ParamGroup]) -> Result<Vec<PatternSlots>, OptimError> {
+    let patterns = std::iter::once(None).chain(groups.iter().map(|g| Some(g.pattern().into())));
+    let assigned = assign(model, groups)?;
+    Ok(patterns
+        .zip(assigned)
+        .map(|(pattern, params)| {
+            let slots = params
+                .into_iter()
+                .map(|(path, param)| Slot {
+                    path,
+                    param,
+                    step: 0,
+                    state: Vec::new(),
+                })
+                .collect();
+            (pattern, slots)
+        })
+        .collect())
+}
+
+/// A group's [`GroupInfo`], from what only the rule knows (`lr`, `weight_decay`, `config`).
+fn group_info(
+    pattern: &Option<String>,
+    params: &[Slot],
+    lr: f64,
+    weight_decay: f64,
+    config: Value,
+) -> GroupInfo {
+    GroupInfo {
+        pattern: pattern.clone(),
+        lr,
+        weight_decay,
+        config,
+        params: params.iter().map(|s| s.path.clone()).collect(),
     }
 }
 
@@ -208,12 +249,21 @@ macro_rules! optimizer_type {
                 groups: impl IntoIterator<Item = $crate::optim::ParamGroup>,
             ) -> Result<Self, $crate::optim::OptimError> {
                 let groups: Vec<_> = groups.into_iter().collect();
-                let engine =
-                    $crate::optim::engine::Engine::new(
-                        $crate::module::AsDynModule::as_dyn_module(model),
-                        config,
-                        &groups,
-                    )?;
+                Self::with_dyn_groups(
+                    $crate::module::AsDynModule::as_dyn_module(model),
+                    config,
+                    &groups,
+                )
+            }
+
+            /// `with_groups` without generics: compiled once, in this crate, rather than in
+            /// every crate that builds the optimizer.
+            fn with_dyn_groups(
+                model: &dyn $crate::module::Module,
+                config: $config,
+                groups: &[$crate::optim::ParamGroup],
+            ) -> Result<Self, $crate::optim::OptimError> {
+                let engine = $crate::optim::engine::Engine::new(model, config, groups)?;
                 Ok($name { engine })
             }
 

@@ -13,7 +13,7 @@ use super::{
     ParamGroup, RmsProp, RmsPropConfig, Sgd, SgdConfig,
 };
 use crate::config::{Config, ConfigError, FieldPath, ViolationKind, Violations, parse_call};
-use crate::module::Module;
+use crate::module::{AsDynModule, Module};
 
 /// The names [`optimizer_from_str`] knows.
 pub const OPTIMIZERS: &[&str] = &["sgd", "adam", "adamw", "rmsprop", "adagrad"];
@@ -80,6 +80,18 @@ pub fn optimizer_with_groups_from_str<M: Module + ?Sized>(
     model: &M,
     groups: impl IntoIterator<Item = ParamGroup>,
 ) -> Result<Box<dyn Optimizer>, OptimError> {
+    // Generic, so compiled in the user's crate: only the conversions stay here, the factory
+    // (five optimizers' constructors) is compiled once, in this crate.
+    let groups: Vec<ParamGroup> = groups.into_iter().collect();
+    optimizer_from_spec(text, AsDynModule::as_dyn_module(model), groups)
+}
+
+/// [`optimizer_with_groups_from_str`] without generics.
+fn optimizer_from_spec(
+    text: &str,
+    model: &dyn Module,
+    groups: Vec<ParamGroup>,
+) -> Result<Box<dyn Optimizer>, OptimError> {
     let (name, mut fields) = if text.trim_start().starts_with('{') {
         named_object(text)?
     } else {
@@ -90,7 +102,6 @@ pub fn optimizer_with_groups_from_str<M: Module + ?Sized>(
         split_betas(&mut fields)?;
     }
     let fields = Value::Object(fields);
-    let groups: Vec<ParamGroup> = groups.into_iter().collect();
     Ok(match lower.as_str() {
         "sgd" => Box::new(Sgd::with_groups(
             model,

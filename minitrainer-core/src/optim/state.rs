@@ -19,7 +19,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::OptimError;
-use super::engine::{Engine, decode_config};
+use super::engine::{Engine, Slot, decode_config};
 use super::rule::Rule;
 use crate::Tensor;
 use crate::config::Config;
@@ -173,131 +173,50 @@ fn decode_metadata(value: &Value) -> Option<(Vec<GroupState>, BTreeMap<String, u
     Some((groups, steps))
 }
 
+// The generic code is compiled once per rule (five times), so it only asks the rule for what
+// differs (its name, configs and slot names) and hands the rest to plain functions.
 impl<R: Rule> Engine<R> {
     /// A copy of the state (buffers copied, not shared).
     pub(crate) fn state_dict(&self) -> OptimizerState {
-        let mut steps = BTreeMap::new();
-        let mut tensors = Vec::new();
-        for group in &self.groups {
-            for slot in &group.params {
-                steps.insert(slot.path.clone(), slot.step);
-                for (name, buffer) in R::slots(&group.config).iter().zip(&slot.state) {
-                    let array = ndarray::ArrayD::from_shape_vec(slot.param.shape(), buffer.clone())
-                        .expect("a state buffer has its parameter's length");
-                    tensors.push((format!("{}.{name}", slot.path), Tensor::from_array(array)));
-                }
-            }
-        }
-        let groups = self
-            .groups
-            .iter()
-            .map(|g| GroupState {
-                pattern: g.pattern.clone(),
+        let mut groups = Vec::with_capacity(self.groups.len());
+        for g in &self.groups {
+            groups.push(GroupView {
+                pattern: &g.pattern,
                 config: g.config.to_value(),
-                params: g.params.iter().map(|s| s.path.clone()).collect(),
-            })
-            .collect();
-        OptimizerState {
-            optimizer: R::NAME.to_owned(),
-            groups,
-            steps,
-            tensors,
+                params: &g.params,
+                slots: R::slots(&g.config),
+            });
         }
+        state_of(R::NAME, groups)
     }
 
     /// Replaces the state with `state`, or changes nothing.
     pub(crate) fn load_state_dict(&mut self, state: &OptimizerState) -> Result<(), OptimError> {
         if state.optimizer != R::NAME {
-            return Err(OptimError::WrongOptimizer {
-                expected: R::NAME,
-                found: state.optimizer.clone(),
-            });
+            return Err(wrong_optimizer(R::NAME, state));
         }
         let configs = self.check_groups(state)?;
-        let tensors: BTreeMap<&str, &Tensor> =
-            state.tensors.iter().map(|(k, t)| (k.as_str(), t)).collect();
-        let mut problems = Vec::new();
-        let mut expected = BTreeSet::new();
-        for (group, config) in self.groups.iter().zip(&configs) {
-            for slot in &group.params {
-                let Some(&step) = state.steps.get(&slot.path) else {
-                    problems.push(format!("missing step count of `{}`", slot.path));
-                    continue;
-                };
-                if step == 0 {
-                    continue; // no buffers before the first step
-                }
-                for name in R::slots(config) {
-                    let key = format!("{}.{name}", slot.path);
-                    match tensors.get(key.as_str()) {
-                        None => problems.push(format!("missing `{key}`")),
-                        Some(t) if t.shape() != slot.param.shape() => problems.push(format!(
-                            "`{key}` has shape {:?}, the parameter {:?}",
-                            t.shape(),
-                            slot.param.shape()
-                        )),
-                        Some(_) => {}
-                    }
-                    expected.insert(key);
-                }
-            }
+        let mut groups = Vec::with_capacity(self.groups.len());
+        for (group, config) in self.groups.iter_mut().zip(&configs) {
+            groups.push((&mut group.params, R::slots(config)));
         }
-        let ours: BTreeSet<&str> = self.paths().collect();
-        for path in state.steps.keys().filter(|p| !ours.contains(p.as_str())) {
-            problems.push(format!("unexpected step count of `{path}`"));
-        }
-        for key in tensors.keys().filter(|k| !expected.contains(**k)) {
-            problems.push(format!("unexpected `{key}`"));
-        }
-        if !problems.is_empty() {
-            return Err(OptimError::StateMismatch { problems });
-        }
+        load_buffers(state, groups)?;
         for (group, config) in self.groups.iter_mut().zip(configs) {
             group.config = config;
-            for slot in &mut group.params {
-                slot.step = state.steps[&slot.path];
-                slot.state = if slot.step == 0 {
-                    Vec::new()
-                } else {
-                    R::slots(&group.config)
-                        .iter()
-                        .map(|name| tensors[format!("{}.{name}", slot.path).as_str()].to_vec())
-                        .collect()
-                };
-            }
         }
         Ok(())
     }
 
-    fn paths(&self) -> impl Iterator<Item = &str> {
-        self.groups
-            .iter()
-            .flat_map(|g| g.params.iter().map(|s| s.path.as_str()))
-    }
-
     /// The saved groups' configs, when the groups hold the same parameters as ours.
     fn check_groups(&self, state: &OptimizerState) -> Result<Vec<R::Config>, OptimError> {
+        check_group_count(state, self.groups.len())?;
         let mut problems = Vec::new();
-        if state.groups.len() != self.groups.len() {
-            problems.push(format!(
-                "{} parameter groups saved, this optimizer has {}",
-                state.groups.len(),
-                self.groups.len()
-            ));
-            return Err(OptimError::StateMismatch { problems });
-        }
-        let mut configs = Vec::new();
+        let mut configs = Vec::with_capacity(self.groups.len());
         for (i, (saved, ours)) in state.groups.iter().zip(&self.groups).enumerate() {
-            let paths: Vec<&str> = ours.params.iter().map(|s| s.path.as_str()).collect();
-            if saved.params != paths {
-                problems.push(format!(
-                    "group {i} holds {:?} in the state, {:?} here",
-                    saved.params, paths
-                ));
-            }
+            check_group_params(i, saved, &ours.params, &mut problems);
             match decode_config::<R>(&saved.config) {
                 Ok(config) => configs.push(config),
-                Err(error) => problems.push(format!("group {i} hyperparameters: {error}")),
+                Err(error) => problems.push(config_problem(i, &error)),
             }
         }
         if problems.is_empty() {
@@ -306,4 +225,138 @@ impl<R: Rule> Engine<R> {
             Err(OptimError::StateMismatch { problems })
         }
     }
+}
+
+/// One group as the rule-independent code sees it.
+struct GroupView<'a> {
+    pattern: &'a Option<String>,
+    config: Value,
+    params: &'a [Slot],
+    slots: &'static [&'static str],
+}
+
+/// The state of the optimizer `name` with `groups`.
+fn state_of(name: &'static str, groups: Vec<GroupView<'_>>) -> OptimizerState {
+    let mut steps = BTreeMap::new();
+    let mut tensors = Vec::new();
+    for group in &groups {
+        for slot in group.params {
+            steps.insert(slot.path.clone(), slot.step);
+            for (name, buffer) in group.slots.iter().zip(&slot.state) {
+                let array = ndarray::ArrayD::from_shape_vec(slot.param.shape(), buffer.clone())
+                    .expect("a state buffer has its parameter's length");
+                tensors.push((format!("{}.{name}", slot.path), Tensor::from_array(array)));
+            }
+        }
+    }
+    let groups = groups
+        .into_iter()
+        .map(|g| GroupState {
+            pattern: g.pattern.clone(),
+            config: g.config,
+            params: g.params.iter().map(|s| s.path.clone()).collect(),
+        })
+        .collect();
+    OptimizerState {
+        optimizer: name.to_owned(),
+        groups,
+        steps,
+        tensors,
+    }
+}
+
+fn wrong_optimizer(expected: &'static str, state: &OptimizerState) -> OptimError {
+    OptimError::WrongOptimizer {
+        expected,
+        found: state.optimizer.clone(),
+    }
+}
+
+/// Checks every step count and buffer of `state` against `groups` (each group's slots and the
+/// slot names of its saved config), then loads them — or changes nothing.
+fn load_buffers(
+    state: &OptimizerState,
+    mut groups: Vec<(&mut Vec<Slot>, &'static [&'static str])>,
+) -> Result<(), OptimError> {
+    let tensors: BTreeMap<&str, &Tensor> =
+        state.tensors.iter().map(|(k, t)| (k.as_str(), t)).collect();
+    let mut problems = Vec::new();
+    let mut expected = BTreeSet::new();
+    for (params, slots) in &groups {
+        for slot in params.iter() {
+            let Some(&step) = state.steps.get(&slot.path) else {
+                problems.push(format!("missing step count of `{}`", slot.path));
+                continue;
+            };
+            if step == 0 {
+                continue; // no buffers before the first step
+            }
+            for name in *slots {
+                let key = format!("{}.{name}", slot.path);
+                match tensors.get(key.as_str()) {
+                    None => problems.push(format!("missing `{key}`")),
+                    Some(t) if t.shape() != slot.param.shape() => problems.push(format!(
+                        "`{key}` has shape {:?}, the parameter {:?}",
+                        t.shape(),
+                        slot.param.shape()
+                    )),
+                    Some(_) => {}
+                }
+                expected.insert(key);
+            }
+        }
+    }
+    let ours: BTreeSet<&str> = groups
+        .iter()
+        .flat_map(|(params, _)| params.iter().map(|s| s.path.as_str()))
+        .collect();
+    for path in state.steps.keys().filter(|p| !ours.contains(p.as_str())) {
+        problems.push(format!("unexpected step count of `{path}`"));
+    }
+    for key in tensors.keys().filter(|k| !expected.contains(**k)) {
+        problems.push(format!("unexpected `{key}`"));
+    }
+    if !problems.is_empty() {
+        return Err(OptimError::StateMismatch { problems });
+    }
+    for (params, slots) in &mut groups {
+        for slot in params.iter_mut() {
+            slot.step = state.steps[&slot.path];
+            slot.state = if slot.step == 0 {
+                Vec::new()
+            } else {
+                slots
+                    .iter()
+                    .map(|name| tensors[format!("{}.{name}", slot.path).as_str()].to_vec())
+                    .collect()
+            };
+        }
+    }
+    Ok(())
+}
+
+fn check_group_count(state: &OptimizerState, ours: usize) -> Result<(), OptimError> {
+    if state.groups.len() == ours {
+        return Ok(());
+    }
+    let problems = vec![format!(
+        "{} parameter groups saved, this optimizer has {ours}",
+        state.groups.len()
+    )];
+    Err(OptimError::StateMismatch { problems })
+}
+
+/// Records a problem when the saved group `i` holds other parameters than `ours`.
+fn check_group_params(i: usize, saved: &GroupState, ours: &[Slot], problems: &mut Vec<String>) {
+    let paths: Vec<&str> = ours.iter().map(|s| s.path.as_str()).collect();
+    if saved.params != paths {
+        problems.push(format!(
+            "group {i} holds {:?} in the state, {:?} here",
+            saved.params, paths
+        ));
+    }
+}
+
+fn config_problem(i: usize, error: &OptimError) -> String {
+    format!("group {i} hyperparameters: {error}")
 }

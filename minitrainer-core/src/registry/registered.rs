@@ -77,12 +77,18 @@ pub trait Registered: Build + Send + Sync {
 
 /// The config fields of `text`, after checking that it is for `T` (if it names a model).
 fn fields_for<T: Registered>(text: &str) -> Result<Map<String, Value>, Error> {
+    // Compiled per model type in its crate: only the entry is `T`'s.
+    fields_for_entry(text, &T::ENTRY)
+}
+
+/// [`fields_for`] the model of `entry`.
+fn fields_for_entry(text: &str, entry: &ModelEntry) -> Result<Map<String, Value>, Error> {
     let spec = if text.trim_start().starts_with('{') {
         let value: Value = serde_json::from_str(text).map_err(RegistryError::Json)?;
         match value {
             // A bare config for a known type needs no `model_type`.
             Value::Object(ref object) if !object.contains_key("model_type") => ModelSpec {
-                model_type: T::ENTRY.name.to_string(),
+                model_type: entry.name.to_string(),
                 fields: object.clone(),
             },
             other => ModelSpec::from_json(other)?,
@@ -90,18 +96,23 @@ fn fields_for<T: Registered>(text: &str) -> Result<Map<String, Value>, Error> {
     } else {
         ModelSpec::parse(text)?
     };
-    check_model_type::<T>(&spec.model_type)?;
+    check_entry_type(entry, &spec.model_type)?;
     Ok(spec.fields)
 }
 
 /// `found` is `T`'s registered name.
 pub(crate) fn check_model_type<T: Registered>(found: &str) -> Result<(), RegistryError> {
-    if found == T::ENTRY.name {
+    check_entry_type(&T::ENTRY, found)
+}
+
+/// `found` is the registered name of `entry`.
+fn check_entry_type(entry: &ModelEntry, found: &str) -> Result<(), RegistryError> {
+    if found == entry.name {
         Ok(())
     } else {
         Err(RegistryError::WrongModelType {
-            expected: T::ENTRY.name,
-            type_name: T::ENTRY.type_name,
+            expected: entry.name,
+            type_name: entry.type_name,
             found: found.to_string(),
         })
     }

@@ -136,7 +136,7 @@ impl<T: ConfigValue> ConfigValue for Vec<T> {
     }
 
     fn json_schema(defs: &mut JsonSchemaDefs) -> Value {
-        serde_json::json!({ "type": "array", "items": T::json_schema(defs) })
+        array_of(T::json_schema(defs))
     }
 
     fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -179,7 +179,7 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
     }
 
     fn json_schema(defs: &mut JsonSchemaDefs) -> Value {
-        serde_json::json!({ "anyOf": [T::json_schema(defs), { "type": "null" }] })
+        nullable(T::json_schema(defs))
     }
 
     fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -188,4 +188,15 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
             None => f.write_str("null"),
         }
     }
+}
+
+/// `{"type": "array", "items": schema}`. Outside the generic impls, which are compiled for
+/// every field type (`json!` expands to a lot of code); so is [`nullable`].
+fn array_of(schema: Value) -> Value {
+    serde_json::json!({ "type": "array", "items": schema })
+}
+
+/// `{"anyOf": [schema, {"type": "null"}]}`.
+fn nullable(schema: Value) -> Value {
+    serde_json::json!({ "anyOf": [schema, { "type": "null" }] })
 }

@@ -6,8 +6,9 @@ use super::labels::class_targets;
 use super::{LossError, Reduction, loss_module};
 use crate::config::Config as _;
 use crate::tensor::ClassLoss;
-use crate::tensor::{IntoIndices, Tensor};
+use crate::tensor::{IntoIndices, NotALabel, Tensor};
 use minitrainer_macros::Config;
+use ndarray::ArrayD;
 
 /// Config of [`CrossEntropyLoss`] and [`cross_entropy`] (`"cross_entropy_loss"`); the
 /// defaults are PyTorch's.
@@ -65,6 +66,17 @@ pub fn cross_entropy(
     config: &CrossEntropyLossConfig,
 ) -> Result<Tensor, LossError> {
     config.validate()?;
+    // The labels' conversion is the only code generic over their type (compiled per type, in
+    // the caller's crate); its error is still reported after the shapes'.
+    cross_entropy_of(logits, labels.into_labels(), config)
+}
+
+/// [`cross_entropy`] once the config is valid and the labels converted.
+fn cross_entropy_of(
+    logits: &Tensor,
+    labels: Result<ArrayD<i64>, NotALabel>,
+    config: &CrossEntropyLossConfig,
+) -> Result<Tensor, LossError> {
     let weight = config.weight.as_deref();
     let targets = class_targets("cross_entropy", logits, labels, weight, config.ignore_index)?;
     Ok(logits.cross_entropy_loss(ClassLoss {

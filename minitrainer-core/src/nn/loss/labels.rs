@@ -2,10 +2,10 @@
 //! the labels fit its shape and are classes or the ignored label, the weight has one entry
 //! per class. Everything is checked before the op runs, in that order.
 
-use ndarray::Dimension;
+use ndarray::{ArrayD, Dimension};
 
 use super::LossError;
-use crate::tensor::{IntoIndices, Tensor};
+use crate::tensor::{NotALabel, Tensor};
 
 /// Checked labels: each lane's class (`None` when ignored), and the total weight of the
 /// counted ones (the divisor of a mean).
@@ -14,11 +14,14 @@ pub(super) struct Targets {
     pub(super) total_weight: f64,
 }
 
-/// Checks `labels` against an input `[N, C, d…]` and a class `weight` `[C]`.
+/// Checks `labels` (as [`IntoIndices::into_labels`] converted them) against an input
+/// `[N, C, d…]` and a class `weight` `[C]`; a conversion error is reported after the input's.
+/// Not generic over the labels' type, so it is compiled once rather than in every caller's
+/// crate for each label type.
 pub(super) fn class_targets(
     loss: &'static str,
     input: &Tensor,
-    labels: impl IntoIndices,
+    labels: Result<ArrayD<i64>, NotALabel>,
     weight: Option<&[f32]>,
     ignore_index: i64,
 ) -> Result<Targets, LossError> {
@@ -39,9 +42,7 @@ pub(super) fn class_targets(
             expected: format!("{n_classes} (one per class)"),
         });
     }
-    let labels = labels
-        .into_labels()
-        .map_err(|source| LossError::NotALabel { loss, source })?;
+    let labels = labels.map_err(|source| LossError::NotALabel { loss, source })?;
     let mut expected = shape.to_vec();
     expected.remove(1);
     if labels.shape() != expected.as_slice() {
@@ -81,13 +82,14 @@ pub(super) fn class_targets(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensor::IntoIndices;
 
     #[test]
     fn ignored_labels_are_none_and_not_counted_in_the_total_weight() -> crate::Result<()> {
         let input = Tensor::zeros(&[4, 3]);
         let labels = Tensor::from_vec(vec![2.0, -100.0, 0.0, 2.0], &[4])?;
         let weight = [0.5, 1.0, 2.0];
-        let targets = class_targets("test", &input, &labels, Some(&weight), -100)?;
+        let targets = class_targets("test", &input, (&labels).into_labels(), Some(&weight), -100)?;
         assert_eq!(targets.classes, vec![Some(2), None, Some(0), Some(2)]);
         assert_eq!(targets.total_weight, 4.5);
         Ok(())
@@ -97,7 +99,7 @@ mod tests {
     fn spatial_labels_are_read_in_row_major_order() -> crate::Result<()> {
         let input = Tensor::zeros(&[2, 3, 2]);
         let labels = ndarray::arr2(&[[0usize, 1], [2, 0]]).into_dyn();
-        let targets = class_targets("test", &input, &labels, None, -100)?;
+        let targets = class_targets("test", &input, (&labels).into_labels(), None, -100)?;
         assert_eq!(targets.classes, vec![Some(0), Some(1), Some(2), Some(0)]);
         assert_eq!(targets.total_weight, 4.0);
         Ok(())

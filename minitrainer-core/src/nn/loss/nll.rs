@@ -5,8 +5,9 @@ use super::labels::class_targets;
 use super::{LossError, Reduction, loss_module};
 use crate::config::Config as _;
 use crate::tensor::ClassLoss;
-use crate::tensor::{IntoIndices, Tensor};
+use crate::tensor::{IntoIndices, NotALabel, Tensor};
 use minitrainer_macros::Config;
+use ndarray::ArrayD;
 
 /// Config of [`NllLoss`] and [`nll_loss`] (`"nll_loss"`); the defaults are PyTorch's.
 #[derive(Config, Clone, Debug, PartialEq)]
@@ -52,6 +53,17 @@ pub fn nll_loss(
     config: &NllLossConfig,
 ) -> Result<Tensor, LossError> {
     config.validate()?;
+    // The labels' conversion is the only code generic over their type (compiled per type, in
+    // the caller's crate); its error is still reported after the shapes'.
+    nll_loss_of(log_probs, labels.into_labels(), config)
+}
+
+/// [`nll_loss`] once the config is valid and the labels converted.
+fn nll_loss_of(
+    log_probs: &Tensor,
+    labels: Result<ArrayD<i64>, NotALabel>,
+    config: &NllLossConfig,
+) -> Result<Tensor, LossError> {
     let weight = config.weight.as_deref();
     let targets = class_targets("nll_loss", log_probs, labels, weight, config.ignore_index)?;
     Ok(log_probs.nll_loss(ClassLoss {
