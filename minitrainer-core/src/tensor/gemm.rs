@@ -27,7 +27,7 @@ const MIN_BLOCK: usize = 16;
 
 /// Blocks per thread: enough for the caller to take over a late helper's share, few enough
 /// that the operand every block packs again (see below) stays a small cost.
-const BLOCKS_PER_THREAD: usize = 1;
+const BLOCKS_PER_THREAD: usize = 2;
 
 /// `c = alpha · a·b + beta · c` (BLAS `sgemm`) on views of any strides.
 ///
