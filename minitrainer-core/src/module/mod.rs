@@ -54,10 +54,10 @@ pub use plain_data::PlainData;
 pub use state_dict::{LoadReport, ShapeMismatch, StateDict, StateDictIntoIter};
 pub use visitor::{FieldName, PathStack, Visitor, VisitorMut};
 
-// The glob matcher of `freeze` and its pattern suggestions, shared with the optimizer's
-// parameter groups.
 // List items are named by index without formatting a `String` (`Sequential` too).
 pub(crate) use containers::{collect_indexed, visit_indexed, visit_indexed_mut};
+// The glob matcher of `freeze` and its pattern suggestions, shared with the optimizer's
+// parameter groups.
 pub(crate) use freeze::{matches as path_matches, suggest as suggest_pattern};
 pub(crate) use transparent::transparent_module;
 
@@ -131,7 +131,7 @@ pub trait Module: Any + AsDynModule + ModuleField {
     // ---- names and traversal ----------------------------------------------------------------
 
     /// Reports every parameter to `out`, as [`Module::visit`] does to a visitor: the walk
-    /// behind [`Module::named_parameters`]. Not public API — `#[derive(Module)]` and the
+    /// behind [`Module::named_parameter_refs`]. Not public API — `#[derive(Module)]` and the
     /// built-in layers override it with direct calls; the default walks [`Module::visit`].
     #[doc(hidden)]
     fn collect_params<'a>(&'a self, out: &mut ParamCollector<'a>) {
@@ -227,7 +227,7 @@ pub trait Module: Any + AsDynModule + ModuleField {
     /// assert_eq!(named.find("1.bias").map(|p| p.shape()), Some(&[2][..]));
     /// ```
     fn named_parameter_refs(&self) -> NamedParameters<'_> {
-        params::named_parameters(self.as_dyn_module())
+        params::named_parameter_refs(self.as_dyn_module())
     }
 
     /// Every parameter, in field order (handles share the values, so optimizers update the

@@ -1,5 +1,5 @@
-//! `NamedParameters`: what
-//! [`Module::named_parameter_refs`](super::Module::named_parameter_refs) returns — every parameter with its dotted path, from one walk, in two buffers.
+//! `NamedParameters`: what [`Module::named_parameter_refs`](super::Module::named_parameter_refs)
+//! returns — every parameter with its dotted path, from one walk, in two buffers.
 //!
 //! The names live back to back in one `String` (each its end offset beside its parameter), and
 //! the parameters are borrowed from the module: no `String` per name, no reference-count
@@ -14,7 +14,7 @@ use super::param_name::INLINE;
 use super::{Param, ParamName};
 
 /// Every parameter of a module with its dotted path (`encoder.0.weight`), in field order, as
-/// [`Module::named_parameters`](super::Module::named_parameters) returns them.
+/// [`Module::named_parameter_refs`](super::Module::named_parameter_refs) returns them.
 ///
 /// One `String` holds all the names and the parameters are borrowed from the module, so
 /// building it fills two buffers (room for 512 parameters up front, grown by doubling

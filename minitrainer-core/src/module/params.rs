@@ -1,5 +1,5 @@
-//! The parameter walks behind `visit_parameters`, `named_parameters`, `parameters` and
-//! `named_buffers`: one prefix buffer per walk, names borrowed from it or copied into the one
+//! The parameter walks behind `visit_parameters`, `named_parameter_refs` (and so
+//! `named_parameters`), `parameters` and `named_buffers`: one prefix buffer per walk, names borrowed from it or copied into the one
 //! `String` of a [`NamedParameters`].
 //!
 //! Names are rebuilt on every walk rather than cached: a module's path depends on where it
@@ -67,7 +67,7 @@ pub(super) fn visit_named<'a>(root: &'a dyn Module, f: impl FnMut(&str, &'a Para
     root.visit(&mut visitor);
 }
 
-pub(super) fn named_parameters(root: &dyn Module) -> NamedParameters<'_> {
+pub(super) fn named_parameter_refs(root: &dyn Module) -> NamedParameters<'_> {
     let mut out = ParamCollector::new();
     root.collect_params(&mut out);
     out.finish()

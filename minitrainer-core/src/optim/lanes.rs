@@ -3,13 +3,13 @@
 //! ([`AdamLanes`]).
 //!
 //! Adam's common case (no amsgrad, no maximize, no coupled decay, `|1 - β1| < 0.5`) is a loop
-//! without branches: the same operations in the same order as the general
-//! loop in `adam.rs`, hence the same bits. For `f32` (every model) the loop runs on the widest
-//! vectors the CPU has (`pulp`'s run-time dispatch: AVX-512, AVX2, SSE2), not the baseline
-//! target's SSE2: its two divisions and a square root per element made Adam 39% of an MNIST
-//! training step (`perf`, W6). Vector lanes matter beyond speed too: once a dead unit's
-//! moments have decayed into the subnormal range (they stay there), every operation on them
-//! costs a microcode assist, paid once per vector instead of once per element.
+//! without branches: the same operations in the same order as the general loop in `adam.rs`,
+//! hence the same bits. For `f32` (every model) it runs on the widest vectors the CPU has
+//! (`pulp`'s run-time dispatch: AVX-512, AVX2, SSE2), not the baseline target's SSE2: its two
+//! divisions and a square root per element made Adam 39% of an MNIST training step (`perf`,
+//! W6). Vector lanes matter beyond speed too: once a dead unit's moments have decayed into the
+//! subnormal range (they stay there), every operation on them costs a microcode assist, paid
+//! once per vector instead of once per element.
 //!
 //! Every operation is IEEE-exact in any lane width (add, sub, mul, div, sqrt; no fused
 //! multiply-add), so the vectorized and scalar loops give the same bits.

@@ -19,7 +19,6 @@ pub(super) fn relu(s: &Step<'_>, mut grad: ArrayD<f32>) -> Grads {
         (Some(g), Some(x)) => g.iter_mut().zip(x).for_each(|(g, x)| mask(g, x)),
         _ => Zip::from(&mut grad).and(&*input).for_each(mask),
     }
-    drop(input);
     vec![Some(grad)]
 }
 
