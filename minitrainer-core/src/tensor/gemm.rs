@@ -5,8 +5,8 @@
 //! The GEMM kernel is matrixmultiply's (through ndarray's `general_mat_mul`, with its AVX-512
 //! and FMA kernels picked at run time), always single-threaded: a product large enough to pay
 //! for the hand-off is split here into blocks of rows or columns of `c`, each one kernel call,
-//! shared out between [`crate::num_threads`] scoped threads (no pool: nothing idles or spins
-//! between products). Every element of `c` sees the same kernel and the same summation order
+//! shared out between the caller and the runtime's workers ([`crate::num_threads`] in all;
+//! `threads.rs`). Every element of `c` sees the same kernel and the same summation order
 //! whatever the split, so results do not depend on the thread count.
 
 use std::sync::Mutex;
@@ -15,17 +15,17 @@ use pulp::{Simd, WithSimd};
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, linalg::general_mat_mul};
 
-use crate::threads::num_threads;
+use crate::threads::{num_threads, run_on_threads};
 
 /// Floating-point operations (`2·n·k·p`) a thread must get before a product is split: below
-/// this, starting a thread costs more than the half of the product it takes over.
+/// this, handing half of it to a worker costs more than the half saves.
 const FLOPS_PER_THREAD: usize = 4_000_000;
 
 /// Fewest rows (or columns) of `c` per block: below one kernel tile's worth the kernel
 /// computes padding.
 const MIN_BLOCK: usize = 16;
 
-/// Blocks per thread: enough for the caller to take over a late helper's share, few enough
+/// Blocks per thread: enough for the caller to take over a late worker's share, few enough
 /// that the operand every block packs again (see below) stays a small cost.
 const BLOCKS_PER_THREAD: usize = 2;
 
@@ -65,16 +65,16 @@ fn gemm_on_threads(
         return general_mat_mul(alpha, a, b, beta, c);
     }
     // More blocks than threads, claimed in turn by whichever thread is free: the caller
-    // starts at once and takes over the blocks of a helper that the OS starts late (the
-    // machine is often shared), instead of waiting for it.
+    // starts at once and takes over the blocks of a worker that wakes late (the machine is
+    // often shared), instead of waiting for it.
     let blocks = (threads * BLOCKS_PER_THREAD).min(len / MIN_BLOCK);
     let size = len.div_ceil(blocks);
     // Blocks are handed out in order, one at a time, to whichever thread asks next.
     let blocks = Mutex::new(c.axis_chunks_iter_mut(axis, size).enumerate());
     let work = || {
         loop {
-            // A poisoned lock means another block's kernel panicked: stop taking blocks, the
-            // scope re-raises that panic.
+            // A poisoned lock means another block's kernel panicked: stop taking blocks,
+            // `run_on_threads` re-raises that panic.
             let Some((i, mut c_block)) = blocks.lock().ok().and_then(|mut blocks| blocks.next())
             else {
                 return;
@@ -89,12 +89,7 @@ fn gemm_on_threads(
             general_mat_mul(alpha, &a, &b, beta, &mut c_block);
         }
     };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
-    });
+    run_on_threads(threads, &work);
 }
 
 /// `a·b` into a new row-major matrix.
