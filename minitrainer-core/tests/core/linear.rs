@@ -111,3 +111,31 @@ fn a_bias_of_the_wrong_length_panics_naming_the_shapes() {
 fn an_input_of_the_wrong_width_panics_naming_the_shapes() {
     let _ = Tensor::zeros(&[4, 3]).linear(&Tensor::zeros(&[3, 2]), None);
 }
+
+#[test]
+fn one_sample_gives_the_bits_of_the_product_plus_the_bias_in_any_layout() -> TestResult {
+    // Batch-1 inference takes its own path (the vector-matrix kernel, then the bias): it must
+    // agree bit for bit with `matmul_t` followed by `add`, for widths around every vector
+    // width, a 1-D or `[1, in]` input, with or without a bias, and a weight whose rows are not
+    // contiguous (a transposed `[in, out]` tensor).
+    let mut rng = minitrainer_core::tensor::seeded_rng(7);
+    for (inputs, outputs) in [(1, 1), (15, 3), (16, 4), (17, 9), (784, 256)] {
+        let w = Tensor::randn(&[outputs, inputs], 0.0, 1.0, &mut rng);
+        let b = Tensor::randn(&[outputs], 0.0, 1.0, &mut rng);
+        let x = Tensor::randn(&[1, inputs], 0.0, 1.0, &mut rng);
+        let w_strided = Tensor::randn(&[inputs, outputs], 0.0, 1.0, &mut rng).transpose(0, 1);
+        for w in [&w, &w_strided] {
+            let expected = x.matmul_t(w).add(&b).to_vec();
+            assert_eq!(
+                x.linear(w, Some(&b)).to_vec(),
+                expected,
+                "{inputs} → {outputs}"
+            );
+            let one_d = x.reshape(&[inputs]).linear(w, Some(&b));
+            assert_eq!(one_d.shape(), [outputs]);
+            assert_eq!(one_d.to_vec(), expected, "1-D input, {inputs} → {outputs}");
+            assert_eq!(x.linear(w, None).to_vec(), x.matmul_t(w).to_vec());
+        }
+    }
+    Ok(())
+}

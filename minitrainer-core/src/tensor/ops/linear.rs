@@ -4,7 +4,7 @@
 use ndarray::{Array2, ArrayD, ArrayView1, ArrayView2, Axis, Ix1, Ix2, IxDyn};
 
 use crate::tensor::Tensor;
-use crate::tensor::gemm::gemm_into;
+use crate::tensor::gemm::{gemm_into, row_times_columns};
 use crate::tensor::op::Op;
 use crate::tensor::ops::matmul::{as_rows, matmul_arrays};
 
@@ -77,8 +77,12 @@ fn linear_arrays(
     let last = shape.len() - 1;
     shape[last] = w.nrows();
     let rows = as_rows(x);
+    if let Some(out) = one_row_linear(rows.view(), w, b) {
+        return ArrayD::from_shape_vec(IxDyn(&shape), out)
+            .unwrap_or_else(|e| panic!("minitrainer internal error: linear reshape: {e}"));
+    }
     let out = if rows.nrows() == 1 {
-        // One sample (inference): the single-row product reads `w` once, then the bias.
+        // One sample in a layout the fast path below does not take: through `matmul`.
         let mut out = matmul_arrays("linear", rows.view().into_dyn(), w.t().into_dyn());
         if let Some(b) = b {
             out += &b;
@@ -101,6 +105,30 @@ fn linear_arrays(
     };
     out.into_shape_with_order(shape)
         .unwrap_or_else(|e| panic!("minitrainer internal error: linear reshape: {e}"))
+}
+
+/// One sample with contiguous operands (batch-1 inference): the vector-matrix kernel reads
+/// the rows of `w` once, then the bias is added; the same operations as the general path,
+/// without its views and temporaries. `None` for other shapes and layouts.
+fn one_row_linear(
+    rows: ArrayView2<'_, f32>,
+    w: ArrayView2<'_, f32>,
+    b: Option<ArrayView1<'_, f32>>,
+) -> Option<Vec<f32>> {
+    if rows.nrows() != 1 {
+        return None;
+    }
+    let mut out = vec![0.0; w.nrows()];
+    let (x, w) = (rows.to_slice()?, w.to_slice()?);
+    let bias = match b {
+        Some(b) => Some(b.to_slice()?),
+        None => None,
+    };
+    row_times_columns(x, w, &mut out);
+    for (o, b) in out.iter_mut().zip(bias.unwrap_or_default()) {
+        *o += b;
+    }
+    Some(out)
 }
 
 fn vector(view: ndarray::ArrayViewD<'_, f32>) -> ArrayView1<'_, f32> {
