@@ -97,7 +97,12 @@ fn gemm_on_threads(
 /// # Panics
 /// When the inner sizes differ; callers check first.
 pub(crate) fn product(a: &ArrayView2<'_, f32>, b: &ArrayView2<'_, f32>) -> Array2<f32> {
-    let mut out = Array2::zeros((a.nrows(), b.ncols()));
+    // beta = 0 below: the kernel overwrites `out` without reading it (BLAS's contract), so a
+    // recycled buffer's old values do not matter.
+    let shape = (a.nrows(), b.ncols());
+    let mut out = super::recycle::take(&[shape.0, shape.1])
+        .and_then(|out| out.into_dimensionality().ok())
+        .unwrap_or_else(|| Array2::zeros(shape));
     gemm_into(1.0, a, b, 0.0, &mut out.view_mut());
     out
 }

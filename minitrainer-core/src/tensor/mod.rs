@@ -9,7 +9,7 @@
 //! the forward ops by family; `backward/` the reverse pass (one derivative per op, in the file
 //! of its family); `broadcast.rs` the NumPy broadcasting rules; `grad_mode.rs` the `no_grad`
 //! guard; `indices.rs` the index inputs of `gather` and `index_select`; `random.rs` seeded
-//! random creation.
+//! random creation; `recycle.rs` the large buffers kept from one step to the next.
 
 mod alloc;
 mod backward;
@@ -22,6 +22,7 @@ mod indices;
 mod op;
 mod ops;
 mod random;
+mod recycle;
 
 pub(crate) use alloc::try_filled;
 pub use error::TensorError;
@@ -32,7 +33,7 @@ pub use random::seeded_rng;
 // The fused losses' records, built by `nn::loss` once it has checked labels and options.
 pub(crate) use ops::loss::{BceLoss, ClassLoss, LossReduction, PointwiseLoss};
 
-use ndarray::ArrayD;
+use ndarray::{ArrayD, IxDyn};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
@@ -291,9 +292,17 @@ impl Tensor {
 }
 
 // Dropping the last handle of a long chain would otherwise drop node after node recursively
-// and could overflow the stack (a 100k-op graph); unlink the inputs iteratively instead.
+// and could overflow the stack (a 100k-op graph); unlink the inputs iteratively instead. A
+// large value goes back for the next op output of its length (`recycle.rs`).
 impl Drop for Inner {
     fn drop(&mut self) {
+        let data = self
+            .data
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if data.len() >= recycle::MIN_LEN {
+            recycle::give_back(std::mem::replace(data, ArrayD::zeros(IxDyn(&[0]))));
+        }
         let Some(node) = self.node.take() else {
             return;
         };

@@ -167,6 +167,13 @@ impl Step<'_> {
     }
 }
 
+/// `derivative(&grad)`, then `grad`'s buffer goes back for reuse (`tensor/recycle.rs`).
+fn recycled(grad: ArrayD<f32>, derivative: impl FnOnce(&ArrayD<f32>) -> Grads) -> Grads {
+    let grads = derivative(&grad);
+    super::recycle::give_back(grad);
+    grads
+}
+
 /// The gradients of `node`'s inputs, given the gradient `grad` of its output `out`: one
 /// derivative function per [`Op`], by family.
 fn input_grads(node: &Node, out: &Tensor, grad: ArrayD<f32>) -> Grads {
@@ -188,9 +195,10 @@ fn input_grads(node: &Node, out: &Tensor, grad: ArrayD<f32>) -> Grads {
         Op::Sqrt => arithmetic::sqrt(s, grad),
         Op::Abs => arithmetic::abs(s, grad),
         Op::Clamp { min, max } => arithmetic::clamp(s, grad, *min, *max),
-        Op::MatMul => matmul::matmul(s, &grad),
-        Op::MatMulT => matmul::matmul_t(s, &grad),
-        Op::Linear => matmul::linear(s, &grad),
+        // The products' output gradients are often large and die here: kept for reuse.
+        Op::MatMul => recycled(grad, |grad| matmul::matmul(s, grad)),
+        Op::MatMulT => recycled(grad, |grad| matmul::matmul_t(s, grad)),
+        Op::Linear => recycled(grad, |grad| matmul::linear(s, grad)),
         Op::Permute(perm) => shape::permute(grad, perm),
         Op::Reshape => shape::reshape(s, grad),
         Op::Cat { axis } => shape::cat(s, &grad, *axis),

@@ -1,10 +1,11 @@
 //! Activations, and softmax / log-softmax along an axis (stable: the lane maximum is
 //! subtracted before exponentiating).
 
-use ndarray::Axis;
+use ndarray::{Axis, Zip};
 
 use crate::tensor::Tensor;
 use crate::tensor::op::Op;
+use crate::tensor::recycle;
 
 /// √(2/π), in the tanh approximation of GELU.
 pub(crate) const SQRT_2_OVER_PI: f32 = 0.797_884_6;
@@ -15,9 +16,17 @@ impl Tensor {
     /// `max(x, 0)` elementwise; the gradient at 0 is 0.
     pub fn relu(&self) -> Tensor {
         // `f32::max` would turn NaN into 0 and hide it; PyTorch's relu propagates NaN.
+        let relu = |x: f32| if x.is_nan() { x } else { x.max(0.0) };
         self.unary(
             || Op::Relu,
-            |a| a.mapv(|x| if x.is_nan() { x } else { x.max(0.0) }),
+            // Large activations have the same size every step: into a kept buffer if any.
+            |a| match recycle::take(a.shape()) {
+                Some(mut out) => {
+                    Zip::from(&mut out).and(a).for_each(|o, &x| *o = relu(x));
+                    out
+                }
+                None => a.mapv(relu),
+            },
         )
     }
 

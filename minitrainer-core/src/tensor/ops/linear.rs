@@ -7,6 +7,7 @@ use crate::tensor::Tensor;
 use crate::tensor::gemm::{gemm_into, row_times_columns};
 use crate::tensor::op::Op;
 use crate::tensor::ops::matmul::{as_rows, matmul_arrays};
+use crate::tensor::recycle;
 
 impl Tensor {
     /// `self · weightᵀ + bias`: PyTorch's `F.linear`, the map of a fully connected layer, as
@@ -89,16 +90,18 @@ fn linear_arrays(
         }
         out
     } else {
-        // The output starts as the bias, and the GEMM adds the product to it (beta = 1).
-        let (mut out, beta) = match b {
-            Some(b) => (
-                b.broadcast((rows.nrows(), w.nrows())).map_or_else(
-                    || panic!("minitrainer internal error: linear bias broadcast"),
-                    |b| b.to_owned(),
-                ),
-                1.0,
-            ),
-            None => (Array2::zeros((rows.nrows(), w.nrows())), 0.0),
+        // The output starts as the bias, and the GEMM adds the product to it (beta = 1);
+        // without a bias, beta = 0 and the buffer's old values are never read.
+        let shape = (rows.nrows(), w.nrows());
+        let mut out = recycle::take(&[shape.0, shape.1])
+            .and_then(|out| out.into_dimensionality().ok())
+            .unwrap_or_else(|| Array2::zeros(shape));
+        let beta = match b {
+            Some(b) => {
+                out.assign(&b);
+                1.0
+            }
+            None => 0.0,
         };
         gemm_into(1.0, &rows.view(), &w.t(), beta, &mut out.view_mut());
         out.into_dyn()
