@@ -236,6 +236,26 @@ mod tests {
     }
 
     #[test]
+    fn callers_on_several_threads_share_the_workers_and_get_the_same_bits() {
+        // Four threads split products at once: their blocks queue for the same workers, and
+        // each caller finishes what the workers have not taken.
+        let (a, b) = (matrix(200, 300, 6, false), matrix(300, 180, 7, true));
+        let mut expected = Array2::zeros((200, 180));
+        gemm_on_threads(1, 1.0, &a.view(), &b.view(), 0.0, &mut expected.view_mut());
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..5 {
+                        let mut c = Array2::from_elem((200, 180), f32::NAN);
+                        gemm_on_threads(3, 1.0, &a.view(), &b.view(), 0.0, &mut c.view_mut());
+                        assert_eq!(c, expected);
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
     fn the_vector_matrix_kernel_matches_a_plain_sum_at_every_length() {
         // Lengths around the vector widths (4, 8, 16 lanes); 1–9 columns cover groups of four
         // and the single columns after them.
