@@ -7,9 +7,9 @@
 //! one). Two, not all cores: the products of a training step are small enough that a third
 //! and fourth thread cost more in hand-off than they give, and a machine is usually shared.
 //!
-//! The work itself runs on the calling thread and on [`run_on_threads`]'s persistent workers
-//! (a rayon-core pool started at the first split product, one worker fewer than the machine
-//! has cores): starting a thread per product cost 13–20 µs, a tenth of a small product.
+//! The work itself runs on the calling thread and on persistent workers (a rayon-core pool
+//! started at the first split product, one worker fewer than the machine has cores, asleep
+//! when idle): starting a thread per product cost 13–20 µs, a tenth of a small product.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
