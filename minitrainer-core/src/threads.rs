@@ -11,8 +11,8 @@
 //! started at the first split product, one worker fewer than the machine has cores, asleep
 //! when idle): starting a thread per product cost 13–20 µs, a tenth of a small product.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// The environment variable read once for the default thread count.
 pub const NUM_THREADS_ENV: &str = "MINITRAINER_NUM_THREADS";
@@ -77,6 +77,13 @@ pub(crate) fn run_on_threads(threads: usize, work: &(dyn Fn() + Sync)) {
         }),
         _ => work(),
     }
+}
+
+/// The next block of a job shared out through a `Mutex`ed iterator (`run_on_threads`' usual
+/// `work`); `None` when none is left, or when another thread panicked holding the lock (that
+/// panic reaches the caller through `run_on_threads`).
+pub(crate) fn next_block<I: Iterator>(blocks: &Mutex<I>) -> Option<I::Item> {
+    blocks.lock().ok()?.next()
 }
 
 /// The workers, started at first use; `None` when the OS refused the threads.

@@ -12,11 +12,31 @@
 //! once per vector instead of once per element.
 //!
 //! Every operation is IEEE-exact in any lane width (add, sub, mul, div, sqrt; no fused
-//! multiply-add), so the vectorized and scalar loops give the same bits.
+//! multiply-add), so the vectorized and scalar loops give the same bits. Each element's update
+//! reads only its own element, so a large parameter's loop is also split in chunks over the
+//! runtime's threads (`threads.rs`) without changing a bit.
+
+use std::sync::Mutex;
 
 use pulp::{Simd, WithSimd};
 
 use super::float::Float;
+use crate::threads::{next_block, num_threads, run_on_threads};
+
+/// Elements per thread before an update is split: a 256 × 784 weight's Adam step (~0.2 ms)
+/// pays for the hand-off to a worker, a bias does not.
+const ELEMENTS_PER_THREAD: usize = 1 << 16;
+
+/// Chunks of a split update: several per thread, so that the caller takes over a late
+/// worker's share; a multiple of every vector width.
+fn chunk_len(len: usize, threads: usize) -> usize {
+    len.div_ceil(4 * threads).next_multiple_of(64)
+}
+
+/// How many threads an update of `len` elements uses when `threads` are allowed.
+fn threads_for(len: usize, threads: usize) -> usize {
+    threads.min(len / ELEMENTS_PER_THREAD).max(1)
+}
 
 /// Adam's scalars for one parameter, cast to its element type.
 pub(crate) struct AdamLanes<T> {
@@ -57,7 +77,8 @@ impl<T: Float> AdamLanes<T> {
     }
 }
 
-/// [`AdamLanes::run_scalar`] for `f32`, on vectors chosen at run time.
+/// [`AdamLanes::run_scalar`] for `f32`, on vectors chosen at run time, a large parameter in
+/// chunks over the runtime's threads.
 pub(crate) fn run_f32<const DECAY: bool>(
     lanes: &AdamLanes<f32>,
     param: &mut [f32],
@@ -65,13 +86,41 @@ pub(crate) fn run_f32<const DECAY: bool>(
     m: &mut [f32],
     v: &mut [f32],
 ) {
+    run_f32_on::<DECAY>(num_threads(), lanes, param, grad, m, v);
+}
+
+/// [`run_f32`] on at most `threads` threads.
+fn run_f32_on<const DECAY: bool>(
+    threads: usize,
+    lanes: &AdamLanes<f32>,
+    param: &mut [f32],
+    grad: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+) {
     let n = param.len().min(grad.len()).min(m.len()).min(v.len());
-    pulp::Arch::new().dispatch(Vectors::<DECAY> {
-        lanes,
-        param: &mut param[..n],
-        grad: &grad[..n],
-        m: &mut m[..n],
-        v: &mut v[..n],
+    let (param, grad, m, v) = (&mut param[..n], &grad[..n], &mut m[..n], &mut v[..n]);
+    let run = |param, grad, m, v| {
+        let vectors = Vectors::<DECAY> {
+            lanes,
+            param,
+            grad,
+            m,
+            v,
+        };
+        pulp::Arch::new().dispatch(vectors);
+    };
+    let threads = threads_for(n, threads);
+    if threads < 2 {
+        return run(param, grad, m, v);
+    }
+    let size = chunk_len(n, threads);
+    let chunks = param.chunks_mut(size).zip(grad.chunks(size));
+    let chunks = Mutex::new(chunks.zip(m.chunks_mut(size)).zip(v.chunks_mut(size)));
+    run_on_threads(threads, &|| {
+        while let Some((((param, grad), m), v)) = next_block(&chunks) {
+            run(param, grad, m, v);
+        }
     });
 }
 
@@ -116,13 +165,26 @@ impl<const DECAY: bool> WithSimd for Vectors<'_, DECAY> {
 }
 
 /// `p ← p + alpha·g` for `f32`, on vectors chosen at run time (the scalar loop's bits: a
-/// multiply then an add, not fused).
+/// multiply then an add, not fused), a large parameter in chunks over the runtime's threads.
 pub(crate) fn add_scaled_f32(param: &mut [f32], grad: &[f32], alpha: f32) {
+    add_scaled_f32_on(num_threads(), param, grad, alpha);
+}
+
+/// [`add_scaled_f32`] on at most `threads` threads.
+fn add_scaled_f32_on(threads: usize, param: &mut [f32], grad: &[f32], alpha: f32) {
     let n = param.len().min(grad.len());
-    pulp::Arch::new().dispatch(AddScaled {
-        param: &mut param[..n],
-        grad: &grad[..n],
-        alpha,
+    let (param, grad) = (&mut param[..n], &grad[..n]);
+    let run = |param, grad| pulp::Arch::new().dispatch(AddScaled { param, grad, alpha });
+    let threads = threads_for(n, threads);
+    if threads < 2 {
+        return run(param, grad);
+    }
+    let size = chunk_len(n, threads);
+    let chunks = Mutex::new(param.chunks_mut(size).zip(grad.chunks(size)));
+    run_on_threads(threads, &|| {
+        while let Some((param, grad)) = next_block(&chunks) {
+            run(param, grad);
+        }
     });
 }
 
@@ -200,6 +262,25 @@ mod tests {
             super::add_scaled_scalar(&mut scalar, &grad, -0.01);
             assert_eq!(bits(&vector), bits(&scalar), "length {len}");
         }
+    }
+
+    #[test]
+    fn a_large_update_split_over_threads_gives_the_bits_of_the_scalar_loop() {
+        let len = 3 * super::ELEMENTS_PER_THREAD + 77;
+        let (param, grad, m) = (values(len, 7), values(len, 8), values(len, 9));
+        let v: Vec<f32> = values(len, 10).iter().map(|x| x.abs()).collect();
+        let lanes = lanes::<f32>();
+        let (mut p1, mut m1, mut v1) = (param.clone(), m.clone(), v.clone());
+        let (mut p2, mut m2, mut v2) = (param.clone(), m, v);
+        super::run_f32_on::<true>(3, &lanes, &mut p1, &grad, &mut m1, &mut v1);
+        lanes.run_scalar::<true>(&mut p2, &grad, &mut m2, &mut v2);
+        for (a, b) in [(&p1, &p2), (&m1, &m2), (&v1, &v2)] {
+            assert_eq!(bits(a), bits(b));
+        }
+        let (mut split, mut scalar) = (param.clone(), param);
+        super::add_scaled_f32_on(3, &mut split, &grad, -0.01);
+        super::add_scaled_scalar(&mut scalar, &grad, -0.01);
+        assert_eq!(bits(&split), bits(&scalar));
     }
 
     #[test]

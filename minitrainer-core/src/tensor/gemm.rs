@@ -15,7 +15,7 @@ use pulp::{Simd, WithSimd};
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, linalg::general_mat_mul};
 
-use crate::threads::{num_threads, run_on_threads};
+use crate::threads::{next_block, num_threads, run_on_threads};
 
 /// Floating-point operations (`2·n·k·p`) a thread must get before a product is split: below
 /// this, handing half of it to a worker costs more than the half saves.
@@ -73,10 +73,7 @@ fn gemm_on_threads(
     let blocks = Mutex::new(c.axis_chunks_iter_mut(axis, size).enumerate());
     let work = || {
         loop {
-            // A poisoned lock means another block's kernel panicked: stop taking blocks,
-            // `run_on_threads` re-raises that panic.
-            let Some((i, mut c_block)) = blocks.lock().ok().and_then(|mut blocks| blocks.next())
-            else {
+            let Some((i, mut c_block)) = next_block(&blocks) else {
                 return;
             };
             let start = i * size;
