@@ -29,6 +29,7 @@ pub use error::TensorError;
 pub use grad_mode::{GradModeGuard, enable_grad, is_grad_enabled, no_grad};
 pub use indices::{IntoIndices, NotALabel};
 pub use random::seeded_rng;
+pub use recycle::empty_cache;
 
 // The fused losses' records, built by `nn::loss` once it has checked labels and options.
 pub(crate) use ops::loss::{BceLoss, ClassLoss, LossReduction, PointwiseLoss};

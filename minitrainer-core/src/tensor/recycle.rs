@@ -42,6 +42,23 @@ pub(crate) fn give_back(array: ArrayD<f32>) {
     }
 }
 
+/// Frees every buffer kept for reuse, returning their memory to the allocator (PyTorch's
+/// `torch.cuda.empty_cache()` for this CPU cache): for a long-lived process that has finished
+/// training a large model. Later steps keep buffers again. Returns the bytes released.
+///
+/// # Examples
+/// ```
+/// use minitrainer_core::tensor::{Tensor, empty_cache};
+/// // A 512 × 512 value (1 MiB) is kept for reuse when it is dropped…
+/// drop(Tensor::zeros(&[512, 512]));
+/// // …and released here (other threads may have kept or taken buffers meanwhile).
+/// let _released: usize = empty_cache();
+/// ```
+pub fn empty_cache() -> usize {
+    let released = std::mem::take(&mut *kept());
+    released.iter().map(|buffer| buffer.len() * 4).sum()
+}
+
 /// A kept buffer of `shape`'s length as a row-major array of `shape`, for an op that writes
 /// every element (its old values are still in it); `None` when none is kept, and always for
 /// small shapes (the caller allocates as usual).
@@ -65,8 +82,19 @@ mod tests {
     use super::{MIN_LEN, give_back, take};
     use crate::tensor::{Tensor, seeded_rng};
 
+    /// The tests of this module, one at a time: one of them empties the shared cache, which
+    /// would take the buffers the others check for.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn serial() -> std::sync::MutexGuard<'static, ()> {
+        SERIAL
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     #[test]
     fn a_large_buffer_given_back_is_taken_over_by_the_next_output_of_its_length() {
+        let _serial = serial();
         // A length no other test uses, so parallel tests cannot take this buffer.
         let len = MIN_LEN + 123;
         let array = ArrayD::from_elem(IxDyn(&[len]), 7.0_f32);
@@ -80,7 +108,18 @@ mod tests {
     }
 
     #[test]
+    fn emptying_the_cache_releases_what_was_kept() {
+        let _serial = serial();
+        let len = MIN_LEN + 321;
+        give_back(ArrayD::zeros(IxDyn(&[len])));
+        // Other tests may keep buffers meanwhile: at least this one is released.
+        assert!(super::empty_cache() >= len * 4);
+        assert!(take(&[len]).is_none());
+    }
+
+    #[test]
     fn small_buffers_are_not_kept() {
+        let _serial = serial();
         let small = ArrayD::from_elem(IxDyn(&[16]), 1.0_f32);
         give_back(small);
         assert!(take(&[16]).is_none());
@@ -88,6 +127,7 @@ mod tests {
 
     #[test]
     fn ops_writing_into_kept_buffers_give_the_bits_of_fresh_ones() {
+        let _serial = serial();
         // Shapes no other test uses: `x [40, 1800]`, `w [1700, 1800]`; the output `[40, 1700]`
         // and `dx [40, 1800]` are large enough to be kept.
         let mut rng = seeded_rng(11);
