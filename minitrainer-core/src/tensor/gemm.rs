@@ -96,10 +96,7 @@ fn gemm_on_threads(
 pub(crate) fn product(a: &ArrayView2<'_, f32>, b: &ArrayView2<'_, f32>) -> Array2<f32> {
     // beta = 0 below: the kernel overwrites `out` without reading it (BLAS's contract), so a
     // recycled buffer's old values do not matter.
-    let shape = (a.nrows(), b.ncols());
-    let mut out = super::recycle::take(&[shape.0, shape.1])
-        .and_then(|out| out.into_dimensionality().ok())
-        .unwrap_or_else(|| Array2::zeros(shape));
+    let mut out = super::recycle::matrix(a.nrows(), b.ncols());
     gemm_into(1.0, a, b, 0.0, &mut out.view_mut());
     out
 }

@@ -10,7 +10,7 @@
 
 use std::sync::Mutex;
 
-use ndarray::{ArrayD, IxDyn};
+use ndarray::{Array2, ArrayD, IxDyn};
 
 /// Smallest buffer kept (256 KiB): the allocator reuses smaller blocks without the OS.
 pub(crate) const MIN_LEN: usize = 64 * 1024;
@@ -32,14 +32,17 @@ pub(crate) fn give_back(array: ArrayD<f32>) {
         return;
     }
     let (buffer, _) = array.into_raw_vec_and_offset();
+    let bytes = buffer.len() * 4;
+    if bytes > MAX_BYTES {
+        return;
+    }
     let mut kept = kept();
-    let bytes = |kept: &Vec<Vec<f32>>| kept.iter().map(Vec::len).sum::<usize>() * 4;
-    while !kept.is_empty() && bytes(&kept) + buffer.len() * 4 > MAX_BYTES {
-        kept.remove(0);
+    let mut total: usize = kept.iter().map(Vec::len).sum::<usize>() * 4 + bytes;
+    // The oldest go first until the new one fits.
+    while total > MAX_BYTES && !kept.is_empty() {
+        total -= kept.remove(0).len() * 4;
     }
-    if buffer.len() * 4 <= MAX_BYTES {
-        kept.push(buffer);
-    }
+    kept.push(buffer);
 }
 
 /// Frees every buffer kept for reuse, returning their memory to the allocator (PyTorch's
@@ -73,6 +76,14 @@ pub(crate) fn take(shape: &[usize]) -> Option<ArrayD<f32>> {
         kept.swap_remove(found)
     };
     ArrayD::from_shape_vec(IxDyn(shape), buffer).ok()
+}
+
+/// A `[rows, cols]` output for an op that writes every element: a kept buffer (old values in
+/// it) when there is one of that length, else zeros.
+pub(crate) fn matrix(rows: usize, cols: usize) -> Array2<f32> {
+    take(&[rows, cols])
+        .and_then(|out| out.into_dimensionality().ok())
+        .unwrap_or_else(|| Array2::zeros((rows, cols)))
 }
 
 #[cfg(test)]
@@ -115,6 +126,23 @@ mod tests {
         // Other tests may keep buffers meanwhile: at least this one is released.
         assert!(super::empty_cache() >= len * 4);
         assert!(take(&[len]).is_none());
+    }
+
+    #[test]
+    fn the_oldest_go_first_and_a_buffer_over_the_limit_is_not_kept() {
+        let _serial = serial();
+        let zeros = |len| ArrayD::zeros(IxDyn(&[len]));
+        let (old, limit) = (MIN_LEN + 555, super::MAX_BYTES / 4);
+        give_back(zeros(old));
+        // Exactly the limit: everything kept before it goes.
+        give_back(zeros(limit));
+        assert!(take(&[old]).is_none());
+        // Over the limit: not kept, and it evicts nothing.
+        let young = MIN_LEN + 777;
+        give_back(zeros(young));
+        give_back(zeros(limit + 1));
+        assert!(take(&[limit + 1]).is_none());
+        assert!(take(&[young]).is_some());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The fused linear map `x · Wᵀ + b` (PyTorch's `F.linear`): one op, one output buffer, one
 //! GEMM, one graph node — instead of a product, a broadcast add and their two nodes.
 
-use ndarray::{Array2, ArrayD, ArrayView1, ArrayView2, Axis, Ix1, Ix2, IxDyn};
+use ndarray::{ArrayD, ArrayView1, ArrayView2, Axis, Ix1, Ix2, IxDyn};
 
 use crate::tensor::Tensor;
 use crate::tensor::gemm::{gemm_into, row_times_columns};
@@ -92,10 +92,7 @@ fn linear_arrays(
     } else {
         // The output starts as the bias, and the GEMM adds the product to it (beta = 1);
         // without a bias, beta = 0 and the buffer's old values are never read.
-        let shape = (rows.nrows(), w.nrows());
-        let mut out = recycle::take(&[shape.0, shape.1])
-            .and_then(|out| out.into_dimensionality().ok())
-            .unwrap_or_else(|| Array2::zeros(shape));
+        let mut out = recycle::matrix(rows.nrows(), w.nrows());
         let beta = match b {
             Some(b) => {
                 out.assign(&b);
@@ -121,13 +118,13 @@ fn one_row_linear(
     if rows.nrows() != 1 {
         return None;
     }
-    let mut out = vec![0.0; w.nrows()];
-    let (x, w) = (rows.to_slice()?, w.to_slice()?);
+    let (x, w_rows) = (rows.to_slice()?, w.to_slice()?);
     let bias = match b {
         Some(b) => Some(b.to_slice()?),
         None => None,
     };
-    row_times_columns(x, w, &mut out);
+    let mut out = vec![0.0; w.nrows()];
+    row_times_columns(x, w_rows, &mut out);
     for (o, b) in out.iter_mut().zip(bias.unwrap_or_default()) {
         *o += b;
     }
