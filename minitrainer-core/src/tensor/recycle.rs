@@ -73,7 +73,9 @@ pub(crate) fn take(shape: &[usize]) -> Option<ArrayD<f32>> {
     let buffer = {
         let mut kept = kept();
         let found = kept.iter().rposition(|buffer| buffer.len() == len)?;
-        kept.swap_remove(found)
+        // `remove`, not `swap_remove`: the list stays oldest first, as eviction assumes (it
+        // holds at most 256 buffers).
+        kept.remove(found)
     };
     ArrayD::from_shape_vec(IxDyn(shape), buffer).ok()
 }
@@ -143,6 +145,24 @@ mod tests {
         give_back(zeros(limit + 1));
         assert!(take(&[limit + 1]).is_none());
         assert!(take(&[young]).is_some());
+    }
+
+    #[test]
+    fn a_buffer_taken_from_the_middle_keeps_the_others_oldest_first() {
+        let _serial = serial();
+        super::empty_cache();
+        let zeros = |len| ArrayD::zeros(IxDyn(&[len]));
+        let (a, b, c, d) = (MIN_LEN + 901, MIN_LEN + 902, MIN_LEN + 903, MIN_LEN + 904);
+        for len in [a, b, c, d] {
+            give_back(zeros(len));
+        }
+        assert!(take(&[b]).is_some());
+        // Room for `d` alone beside the newcomer: `a` and `c`, the oldest, go.
+        let newcomer = super::MAX_BYTES / 4 - d;
+        give_back(zeros(newcomer));
+        assert!(take(&[c]).is_none());
+        assert!(take(&[d]).is_some());
+        assert!(take(&[newcomer]).is_some());
     }
 
     #[test]
